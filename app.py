@@ -1,0 +1,24 @@
+"""Video Annotator dashboard: page registry, data-source choice and the shared sidebar."""
+import streamlit as st
+
+from components.data_source import current_dataset, data_dir_sidebar
+
+st.set_page_config(page_title="Video Annotator dashboard", page_icon=":material/movie:",
+                   layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+]
+
+page = st.navigation(PAGES)
+data_dir_sidebar()
+ds = current_dataset()
+if ds is not None:
+    st.sidebar.caption(f"{ds.n_shots:,} shots · {len(ds.tasks)} tasks · "
+                       f"{'memory-mapped' if ds.memory_mapped else 'in memory'} · "
+                       f"fingerprint `{ds.fingerprint}`")
+    if ds.warnings:
+        with st.sidebar.expander(f"{len(ds.warnings)} data warnings", icon=":material/warning:"):
+            for w in dict.fromkeys(ds.warnings):
+                st.text(str(w))
+page.run()

@@ -1,0 +1,52 @@
+"""The shared data-source choice: a folder in the sidebar, else VA_DATA_DIR, else the demo."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import DataError, Dataset, config
+from dashboard.dataset import fingerprint_of
+
+from .cache import open_dataset
+
+_KEY = "data_dir"
+
+
+def _demo_with_progress() -> Path:
+    bar = st.progress(0.0, text="Generating the demo dataset (first run only)…")
+    path = config.demo_dir(progress=lambda f, msg: bar.progress(min(f, 1.0), text=f"Demo data: {msg}"))
+    bar.empty()
+    return path
+
+
+def data_dir_sidebar() -> str:
+    """Render the data-folder input in the sidebar and return the chosen folder."""
+    if _KEY not in st.session_state:
+        env = os.environ.get(config.DATA_ENV)
+        st.session_state[_KEY] = str(Path(env).expanduser() if env else _demo_with_progress())
+    st.sidebar.text_input("Data folder", key=_KEY,
+                          help="A folder in the released Video Annotator layout. Empty: the "
+                               "generated demo dataset.")
+    if not st.session_state[_KEY].strip():
+        st.session_state[_KEY] = str(_demo_with_progress())
+    return st.session_state[_KEY]
+
+
+def current_dataset() -> Dataset | None:
+    """The dataset of the chosen folder, or None after showing why it cannot be opened."""
+    path = st.session_state.get(_KEY) or str(config.data_dir())
+    try:
+        return open_dataset(path, fingerprint_of(path))
+    except DataError as e:
+        st.error(f"Cannot open the dataset. {e}", icon=":material/error:")
+        return None
+
+
+def require_dataset() -> Dataset:
+    """The current dataset, or stop the page (after the error is shown)."""
+    ds = current_dataset()
+    if ds is None:
+        st.stop()
+    return ds

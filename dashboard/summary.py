@@ -1,0 +1,57 @@
+"""Per-task and whole-dataset summary tables (the Overview page and ``info``)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset
+from .errors import DataError
+
+TASK_COLUMNS = ["task", "group", "agg", "positives", "pos_rate", "agreement", "data_score",
+                "checkpoints", "cmp_random", "cmp_zero_shot", "ave", "error"]
+
+
+def task_row(ds: Dataset, task: str) -> dict:
+    """One task's counts; a task whose files are broken gets its error instead of numbers."""
+    row = {"task": task, "group": ds.group(task), "error": ""}
+    try:
+        agg = ds.agg(task)
+        labeled = ds.agg_labels(task)
+        cmp = ds.cmp(task)
+        ave = ds.ave(task)
+        row.update(agg=len(labeled), positives=labeled.pos_cnt, pos_rate=labeled.pos_rate,
+                   agreement=agg.agreement, data_score=labeled.data_score,
+                   checkpoints=len(ds.checkpoints(task)), cmp_random=len(cmp.random),
+                   cmp_zero_shot=len(cmp.zero_shot), ave=len(ave) if ave is not None else 0)
+    except DataError as e:
+        row["error"] = str(e)
+    return row
+
+
+def task_table(ds: Dataset) -> pd.DataFrame:
+    """One row per task, in group order."""
+    return pd.DataFrame([task_row(ds, t) for t in ds.tasks], columns=TASK_COLUMNS)
+
+
+def labeled_keys(ds: Dataset, task: str) -> set[str]:
+    """Every key a task labels in agg, cmp random and cmp zero-shot."""
+    cmp = ds.cmp(task)
+    return (set(ds.agg(task).table["key"]) | {k for k, _ in cmp.random}
+            | {k for k, _ in cmp.zero_shot})
+
+
+def dataset_summary(ds: Dataset, tasks: pd.DataFrame) -> dict[str, float]:
+    """Headline figures of the dataset, from its task table."""
+    ok = tasks[tasks["error"] == ""]
+    unique: set[str] = set()
+    for t in ok["task"]:
+        unique |= labeled_keys(ds, t)
+    return {
+        "shots": ds.n_shots,
+        "tasks": len(tasks),
+        "agg_labels": int(ok["agg"].sum()),
+        "all_labels": int((ok["agg"] + ok["cmp_random"] + ok["cmp_zero_shot"]).sum()),
+        "unique_labeled_shots": len(unique),
+        "mean_agreement": float(ok["agreement"].mean()) if len(ok) else np.nan,
+        "mean_pos_rate": float(ok["pos_rate"].mean()) if len(ok) else np.nan,
+    }

@@ -1,0 +1,44 @@
+"""Overview: the dataset in figures and the table of its tasks."""
+import streamlit as st
+
+from components import cache
+from components.data_source import require_dataset
+
+st.title("Video Annotator dataset")
+ds = require_dataset()
+tasks = cache.task_table(ds, ds.fingerprint)
+summary = cache.dataset_summary(ds, ds.fingerprint)
+
+cols = st.columns(7)
+cols[0].metric("Shots", f"{summary['shots']:,}")
+cols[1].metric("Tasks", summary["tasks"])
+cols[2].metric("Agg labels", f"{summary['agg_labels']:,}")
+cols[3].metric("All labels", f"{summary['all_labels']:,}", help="agg + cmp random + cmp zero-shot")
+cols[4].metric("Unique labeled shots", f"{summary['unique_labeled_shots']:,}")
+cols[5].metric("Mean agreement", f"{summary['mean_agreement']:.1%}",
+               help="Share of a task's shots on which all three annotators agree, averaged over tasks")
+cols[6].metric("Mean positive rate", f"{summary['mean_pos_rate']:.1%}")
+
+broken = tasks[tasks["error"] != ""]
+for message in broken["error"]:
+    st.error(message, icon=":material/error:")
+
+st.subheader("Tasks")
+st.dataframe(
+    tasks.drop(columns="error" if broken.empty else []),
+    hide_index=True, use_container_width=True,
+    column_config={
+        "task": "Task", "group": "Group", "agg": st.column_config.NumberColumn("Agg labels"),
+        "positives": "Positives",
+        "pos_rate": st.column_config.ProgressColumn("Positive rate", format="percent",
+                                                    min_value=0, max_value=1),
+        "agreement": st.column_config.ProgressColumn("Agreement", format="percent",
+                                                     min_value=0, max_value=1),
+        "data_score": st.column_config.NumberColumn("Data score", format="%.2f",
+                                                    help="The paper's data diversity score"),
+        "checkpoints": "Checkpoints", "cmp_random": "Random", "cmp_zero_shot": "Zero-shot",
+        "ave": "AVE", "error": "Error",
+    },
+)
+st.download_button("Download the task table (CSV)", tasks.to_csv(index=False),
+                   file_name="tasks.csv", mime="text/csv", icon=":material/download:")
