@@ -1,0 +1,51 @@
+"""Train the paper's classifier on a labeled set and measure it on a validation set."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .evaluation import SEED, BootstrapAP, bootstrap_average_precision
+from .labels import LabeledDataset
+from .models import LogisticRegression, cosine_scores
+
+
+def untrainable_reason(train: LabeledDataset) -> str:
+    """Why a training set cannot be fitted ('' when it can)."""
+    if len(train) == 0:
+        return "no labels"
+    if train.pos_cnt == 0:
+        return f"one class only: no positive among {train.neg_cnt} labels"
+    if train.neg_cnt == 0:
+        return f"one class only: no negative among {train.pos_cnt} labels"
+    return ""
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """A fitted classifier's AP on validation, or the reason there is none."""
+
+    n_train: int
+    n_pos: int
+    ap: BootstrapAP | None
+    reason: str = ""
+    model: LogisticRegression | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.ap is not None
+
+
+def fit_and_score(train: LabeledDataset, val: LabeledDataset, seed: int = SEED) -> TrainingResult:
+    """Fit the paper's LR-CV on ``train`` and report bootstrap AP on ``val``."""
+    reason = untrainable_reason(train)
+    if reason:
+        return TrainingResult(len(train), train.pos_cnt, None, reason)
+    model = LogisticRegression(seed=seed).fit(train.x, train.y)
+    ap = bootstrap_average_precision(val.y, model.predict_proba(val.x))
+    return TrainingResult(len(train), train.pos_cnt, ap, model=model)
+
+
+def zero_shot_ap(text_embedding: np.ndarray, val: LabeledDataset) -> BootstrapAP:
+    """Bootstrap AP of the zero-shot cosine scorer on ``val``."""
+    return bootstrap_average_precision(val.y, cosine_scores(val.x, text_embedding))

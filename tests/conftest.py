@@ -1,0 +1,35 @@
+"""Shared fixtures: one small generated dataset for the whole session."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from dashboard import Dataset, demo
+
+DEMO_SHOTS = 4_000
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """A generated dataset (4,000 shots, seed 0), also set as VA_DATA_DIR for the app."""
+    path = demo.generate(tmp_path_factory.mktemp("data") / "demo", DEMO_SHOTS, seed=0)
+    os.environ["VA_DATA_DIR"] = str(path)
+    os.environ["VA_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def ds(demo_dir) -> Dataset:
+    return Dataset(demo_dir)
+
+
+@pytest.fixture
+def copy_of_demo(demo_dir, tmp_path) -> Path:
+    """A private copy of the demo folder that a test may break."""
+    import shutil
+
+    dst = tmp_path / "copy"
+    shutil.copytree(demo_dir, dst)
+    return dst
