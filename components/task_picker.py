@@ -1,0 +1,29 @@
+"""Group -> task picker whose choice lives in the URL (?task=...), so a view can be shared."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import Dataset
+
+
+def task_picker(ds: Dataset, key: str, container=st.sidebar) -> str:
+    """Pick a group then a task; ``?task=`` in the URL selects and records the choice.
+
+    ``key`` is the page's prefix for its session keys.
+    """
+    tasks = list(ds.tasks)
+    wanted = st.query_params.get("task")
+    default = wanted if wanted in tasks else tasks[0]
+    groups = list(dict.fromkeys(ds.group(t) for t in tasks))
+    group_key, task_key = f"{key}_group", f"{key}_task"
+    if wanted in tasks and st.session_state.get(task_key) != wanted:
+        st.session_state[group_key] = ds.group(wanted)
+        st.session_state[task_key] = wanted
+    group = container.selectbox("Group", groups, index=groups.index(ds.group(default)),
+                                key=group_key)
+    in_group = [t for t in tasks if ds.group(t) == group]
+    if st.session_state.get(task_key) not in in_group:
+        st.session_state[task_key] = in_group[0]
+    task = container.selectbox("Task", in_group, key=task_key)
+    st.query_params["task"] = task
+    return task
