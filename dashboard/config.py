@@ -22,7 +22,7 @@ def cache_dir() -> Path:
 
 def demo_dir(n_shots: int = DEMO_SHOTS, seed: int = DEMO_SEED, progress=None) -> Path:
     """The demo dataset folder, generated on first use."""
-    path = cache_dir() / f"demo-{n_shots}-{seed}"
+    path = cache_dir() / f"demo-{n_shots}-{seed}-v{demo.VERSION}"
     if not (path / "shot-data.csv").is_file():
         demo.generate(path, n_shots, seed, progress)
     return path

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .tasks import ALL_TASKS, AVE_TASKS
 
+VERSION = 2  # bump when the generator's output changes: cached demo folders are per version
 DIM = 512
 N_CLUSTERS = 10
 ANNOTATORS = ("A", "B", "C")
@@ -134,9 +135,14 @@ def _write_embeddings(path: Path, rng: np.random.Generator, structure: _Structur
     return latent, zero_shot
 
 
-def _error_rate(agreement: float) -> float:
-    """Per-annotator flip rate e with (1-e)^3 + e^3 = agreement."""
-    return (3 - np.sqrt(9 - 12 * (1 - agreement))) / 6
+def _error_rates(agreement: float, spread: np.ndarray) -> np.ndarray:
+    """Per-annotator flip rates ``e * spread`` whose chance of a unanimous vote is ``agreement``."""
+    lo, hi = 0.0, 0.5 / spread.max()
+    for _ in range(50):  # bisection: unanimity falls as e grows on [0, hi]
+        e = (lo + hi) / 2
+        unanimous = np.prod(1 - e * spread) + np.prod(e * spread)
+        lo, hi = (e, hi) if unanimous > agreement else (lo, e)
+    return e * spread
 
 
 class _TaskLabels:
@@ -150,8 +156,8 @@ class _TaskLabels:
         base_rate = rng.uniform(0.001, 0.004) if rare else rng.uniform(0.02, 0.25)
         noisy = latent + rng.normal(0, 0.45, n)
         truth = noisy > np.quantile(noisy, 1 - base_rate)
-        agreement = rng.uniform(0.93, 0.99) if rare else float(np.clip(rng.normal(0.84, 0.09), 0.63, 0.98))
-        rates = _error_rate(agreement) * rng.uniform(0.6, 1.4, 3)
+        agreement = rng.uniform(0.93, 0.97) if rare else float(np.clip(rng.normal(0.84, 0.08), 0.68, 0.96))
+        rates = _error_rates(agreement, rng.uniform(0.6, 1.4, 3))
         self.votes = {a: truth ^ (rng.random(n) < e) for a, e in zip(ANNOTATORS, rates)}
         self.primary = str(rng.choice(ANNOTATORS))
         self.zero_shot = zero_shot
