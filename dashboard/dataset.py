@@ -5,6 +5,7 @@ when the file allows it, and every per-task file is read on first use.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import h5py
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from . import evaluation
 from .errors import DataError, DataWarning
@@ -27,32 +29,50 @@ SHOT_COLUMNS = ("key", "yt_id", "desc", "genre", "frame_in", "frame_out", "start
 _TEXT_COLUMNS = ("key", "yt_id", "desc", "genre")
 
 
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Parse the CSV with pyarrow (several times faster than pandas' own parser)."""
+    options = pacsv.ConvertOptions(column_types={c: pa.string() for c in _TEXT_COLUMNS})
+    return pacsv.read_csv(path, convert_options=options).to_pandas()
+
+
+def _release_freed_memory() -> None:
+    """Hand the parser's freed buffers back to the OS (about 150 MB at full size)."""
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is merely kept for reuse
+        pass
+
+
 def read_shots(path: Path) -> pd.DataFrame:
     """shot-data.csv as a DataFrame, checked: columns, unique keys, cluster indices."""
     if not path.is_file():
         raise DataError(path, "file is missing")
     try:
-        shots = pd.read_csv(path, engine="pyarrow", dtype={c: "str" for c in _TEXT_COLUMNS})
-    except Exception as e:  # pyarrow/pandas raise several types for a broken CSV
+        shots = _read_csv(path)
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as e:
         raise DataError(path, f"cannot be read as CSV: {e}") from None
-    finally:
-        pa.default_memory_pool().release_unused()  # the parser's buffers, ~100 MB at full size
     missing = [c for c in SHOT_COLUMNS if c not in shots.columns]
     if missing:
         raise DataError(path, f"missing columns: {', '.join(missing)}")
-    shots["genre"] = shots["genre"].fillna("")
-    shots["desc"] = shots["desc"].fillna("")
-    if shots["key"].isna().any():
-        raise DataError(path, f"{int(shots['key'].isna().sum())} rows have an empty key")
-    dup = shots["key"].duplicated()
-    if dup.any():
-        sample = ", ".join(shots.loc[dup, "key"].head(3))
-        raise DataError(path, f"{int(dup.sum())} duplicate keys (e.g. {sample})")
+    empty = int((shots["key"] == "").sum())
+    if empty:
+        raise DataError(path, f"{empty} rows have an empty key")
     for col in ("frame_in", "frame_out", "start", "end", "fps", "cluster_index"):
         if not pd.api.types.is_numeric_dtype(shots[col]) or shots[col].isna().any():
             raise DataError(path, f"column {col!r} must be numeric with no empty cells")
     shots["cluster_index"] = shots["cluster_index"].astype(np.int16)
+    _release_freed_memory()
     return shots
+
+
+def key_index(shots: pd.DataFrame, path: Path) -> pd.Index:
+    """The key -> row index, with its hash table built; duplicate keys raise DataError."""
+    index = pd.Index(shots["key"])
+    if not index.is_unique:  # builds the hash table that every later lookup uses
+        dup = index[index.duplicated()]
+        raise DataError(path, f"{len(dup)} duplicate keys (e.g. {', '.join(dup[:3])})")
+    return index
 
 
 def open_embeddings(path: Path, n_rows: int) -> tuple[np.ndarray, bool]:
@@ -141,8 +161,7 @@ class Dataset:
         self.shots = read_shots(self.root / "shot-data.csv")
         self.embeddings, self.memory_mapped = open_embeddings(self.root / "embeddings.h5",
                                                               len(self.shots))
-        self._index = pd.Index(self.shots["key"])
-        self.rows([])  # build the key hash table now, so the first lookup is fast
+        self._index = key_index(self.shots, self.root / "shot-data.csv")
         self._clusters = self.shots["cluster_index"].to_numpy()
         self.tasks = self._list_tasks()
         # per-instance caches of the lazy loaders (not lru_cache on methods: no leak of self)
