@@ -1,7 +1,9 @@
 """The shared data-source choice: a folder in the sidebar, else VA_DATA_DIR, else the demo."""
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 from pathlib import Path
 
 import streamlit as st
@@ -21,11 +23,18 @@ def _demo_with_progress() -> Path:
     return path
 
 
+def _configured_dir() -> str | None:
+    """``--data DIR`` after ``streamlit run app.py --``, else ``VA_DATA_DIR``."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data")
+    return parser.parse_known_args(sys.argv[1:])[0].data or os.environ.get(config.DATA_ENV)
+
+
 def data_dir_sidebar() -> str:
     """Render the data-folder input in the sidebar and return the chosen folder."""
     if _KEY not in st.session_state:
-        env = os.environ.get(config.DATA_ENV)
-        st.session_state[_KEY] = str(Path(env).expanduser() if env else _demo_with_progress())
+        chosen = _configured_dir()
+        st.session_state[_KEY] = str(Path(chosen).expanduser() if chosen else _demo_with_progress())
     st.sidebar.text_input("Data folder", key=_KEY,
                           help="A folder in the released Video Annotator layout. Empty: the "
                                "generated demo dataset.")
