@@ -8,6 +8,14 @@ st.set_page_config(page_title="Video Annotator dashboard", page_icon=":material/
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/browse.py", title="Browse a task", icon=":material/table_view:",
+            url_path="browse"),
+    st.Page("pages/agreement.py", title="Annotator agreement", icon=":material/groups:",
+            url_path="agreement"),
+    st.Page("pages/checkpoints.py", title="Checkpoints", icon=":material/timeline:",
+            url_path="checkpoints"),
+    st.Page("pages/experiments.py", title="AP vs labels", icon=":material/show_chart:",
+            url_path="experiments"),
 ]
 
 page = st.navigation(PAGES)

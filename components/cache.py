@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import Dataset, summary
+from dashboard import Dataset, agreement, browse, checkpoints, summary
 
 
 @st.cache_resource(show_spinner="Opening the dataset…", max_entries=2)
@@ -25,3 +25,45 @@ def task_table(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=4)
 def dataset_summary(_ds: Dataset, fingerprint: str) -> dict:
     return summary.dataset_summary(_ds, task_table(_ds, fingerprint))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def group_summary(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
+    return summary.group_summary(task_table(_ds, fingerprint))
+
+
+@st.cache_data(show_spinner="Computing agreement statistics of every task…", max_entries=4)
+def agreement_table(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
+    return agreement.agreement_table(_ds)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def annotator_quality(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
+    return agreement.annotator_quality(_ds)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def task_agreement(_ds: Dataset, fingerprint: str, task: str) -> dict:
+    """Pairwise Cohen matrix and annotator table of one task."""
+    agg = _ds.agg(task)
+    return {"cohen": agreement.pairwise_cohen(agg), "annotators": agreement.annotator_table(agg)}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def sources(_ds: Dataset, fingerprint: str, task: str) -> list[str]:
+    return browse.sources(_ds, task)
+
+
+@st.cache_data(show_spinner="Loading the shots…", max_entries=64)
+def shot_table(_ds: Dataset, fingerprint: str, task: str, source: str) -> pd.DataFrame:
+    return browse.shot_table(_ds, task, source)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def checkpoint_timeline(_ds: Dataset, fingerprint: str, task: str) -> pd.DataFrame:
+    return checkpoints.timeline(_ds, task)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def checkpoint_diffs(_ds: Dataset, fingerprint: str, task: str) -> pd.DataFrame:
+    return checkpoints.diff_table(_ds, task)

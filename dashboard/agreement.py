@@ -122,10 +122,12 @@ def annotator_table(agg: AggLabels) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ANNOTATOR_COLUMNS)
 
 
-def disputed_shots(agg: AggLabels) -> pd.DataFrame:
-    """The shots on which the annotators do not all agree (0 < positive votes < all)."""
-    t = agg.table
-    return t[(t["pos_cnt"] > 0) & (t["pos_cnt"] < len(agg.annotators))].reset_index(drop=True)
+def role_summary(annotators: pd.DataFrame) -> pd.DataFrame:
+    """Primary versus secondaries: mean positive rate and agreement with the majority."""
+    return (annotators.groupby("role", sort=True)
+            .agg(annotations=("shots", "sum"), pos_rate=("pos_rate", "mean"),
+                 majority_agreement=("majority_agreement", "mean"))
+            .reset_index())
 
 
 def agreement_table(ds: Dataset) -> pd.DataFrame:

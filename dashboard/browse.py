@@ -73,7 +73,7 @@ def shot_table(ds: Dataset, task: str, source: str) -> pd.DataFrame:
 def filter_shots(table: pd.DataFrame, kind: str = "all", genres=(), text: str = "",
                  n_annotators: int = 3) -> pd.DataFrame:
     """Rows matching ``kind`` (one of FILTERS; unanimous/disputed need agg votes), any of
-    ``genres`` (all when empty) and ``text`` in the title (case-insensitive, literal)."""
+    ``genres`` (all when empty) and ``text`` in the title or key (case-insensitive, literal)."""
     mask = pd.Series(True, index=table.index)
     if kind == "positive":
         mask &= table["label"]
@@ -88,7 +88,9 @@ def filter_shots(table: pd.DataFrame, kind: str = "all", genres=(), text: str = 
     if len(genres):
         mask &= table["genre"].isin(list(genres))
     if text.strip():
-        mask &= table["title"].str.contains(text.strip(), case=False, regex=False)
+        needle = text.strip()
+        mask &= (table["title"].str.contains(needle, case=False, regex=False)
+                 | table["key"].str.contains(needle, case=False, regex=False))
     return table[mask].reset_index(drop=True)
 
 

@@ -55,3 +55,13 @@ def dataset_summary(ds: Dataset, tasks: pd.DataFrame) -> dict[str, float]:
         "mean_agreement": float(ok["agreement"].mean()) if len(ok) else np.nan,
         "mean_pos_rate": float(ok["pos_rate"].mean()) if len(ok) else np.nan,
     }
+
+
+def group_summary(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Per group (in task order): number of tasks and the mean counts and rates of its tasks."""
+    ok = tasks[tasks["error"] == ""]
+    return (ok.groupby("group", sort=False)
+            .agg(tasks=("task", "size"), agg=("agg", "mean"), positives=("positives", "mean"),
+                 pos_rate=("pos_rate", "mean"), agreement=("agreement", "mean"),
+                 data_score=("data_score", "mean"), checkpoints=("checkpoints", "mean"))
+            .reset_index())

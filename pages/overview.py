@@ -1,8 +1,10 @@
 """Overview: the dataset in figures and the table of its tasks."""
 import streamlit as st
 
-from components import cache
+from components import cache, figures_views
 from components.data_source import require_dataset
+from components.export import chart
+from components.links import browse_url
 
 st.title("Video Annotator dataset")
 ds = require_dataset()
@@ -24,11 +26,14 @@ for message in broken["error"]:
     st.error(message, icon=":material/error:")
 
 st.subheader("Tasks")
+st.caption("Sort by clicking a column header; *Browse* opens the task's shots.")
 st.dataframe(
-    tasks.drop(columns="error" if broken.empty else []),
-    hide_index=True, use_container_width=True,
+    tasks.drop(columns="error" if broken.empty else []).assign(
+        browse=tasks["task"].map(browse_url)),
+    hide_index=True, width="stretch",
     column_config={
-        "task": "Task", "group": "Group", "agg": st.column_config.NumberColumn("Agg labels"),
+        "task": "Task", "group": "Group",
+        "browse": st.column_config.LinkColumn("Browse", display_text="Open ↗"), "agg": st.column_config.NumberColumn("Agg labels"),
         "positives": "Positives",
         "pos_rate": st.column_config.ProgressColumn("Positive rate", format="percent",
                                                     min_value=0, max_value=1),
@@ -42,3 +47,25 @@ st.dataframe(
 )
 st.download_button("Download the task table (CSV)", tasks.to_csv(index=False),
                    file_name="tasks.csv", mime="text/csv", icon=":material/download:")
+
+st.subheader("Groups")
+groups = cache.group_summary(ds, ds.fingerprint)
+st.dataframe(groups, hide_index=True, width="stretch", column_config={
+    "group": "Group", "tasks": "Tasks",
+    "agg": st.column_config.NumberColumn("Mean agg labels", format="%.0f"),
+    "positives": st.column_config.NumberColumn("Mean positives", format="%.0f"),
+    "pos_rate": st.column_config.NumberColumn("Mean positive rate", format="percent"),
+    "agreement": st.column_config.NumberColumn("Mean agreement", format="percent"),
+    "data_score": st.column_config.NumberColumn("Mean data score", format="%.2f"),
+    "checkpoints": st.column_config.NumberColumn("Mean checkpoints", format="%.1f"),
+})
+
+METRICS = {"agg": "Agg labels (count)", "positives": "Positives (count)",
+           "pos_rate": "Positive rate (% of agg labels)", "agreement": "Agreement (% of shots)",
+           "data_score": "Data diversity score (0 to 1)"}
+metric = st.segmented_control("Distribution of", list(METRICS), default="pos_rate",
+                              format_func=lambda c: METRICS[c].split(" (")[0],
+                              key="overview_metric") or "pos_rate"
+ok = tasks[tasks["error"] == ""]
+chart(figures_views.group_distribution(ok, metric, METRICS[metric]),
+      ok[["task", "group", metric]], key="overview_distribution")

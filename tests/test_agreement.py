@@ -72,15 +72,18 @@ def test_empty_task_is_all_nan():
     assert all(math.isnan(s[c]) for c in ag.STAT_COLUMNS)
 
 
-def test_annotator_table_and_disputed():
+def test_annotator_table_and_roles():
     agg = make_agg(RARE)
     t = ag.annotator_table(agg).set_index("annotator")
     assert t.loc["B", "role"] == "primary" and t.loc["A", "role"] == "secondary"
     assert t.loc["B", "pos_rate"] == pytest.approx(1 / 4)
     assert t.loc["B", "majority_agreement"] == pytest.approx(3 / 4)
     assert t.loc["C", "majority_agreement"] == 1.0
-    disputed = ag.disputed_shots(agg)
-    assert disputed["key"].tolist() == ["yt3|0"]
+    roles = ag.role_summary(ag.annotator_table(agg)).set_index("role")
+    assert roles.loc["primary", "pos_rate"] == pytest.approx(1 / 4)
+    assert roles.loc["secondary", "pos_rate"] == 0.0
+    assert roles.loc["secondary", "majority_agreement"] == 1.0
+    assert roles.loc["secondary", "annotations"] == 8
 
 
 def test_tables_on_demo(ds):

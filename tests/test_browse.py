@@ -42,6 +42,7 @@ def test_agg_votes_and_missing_votes(ds):
 
 
 TABLE = pd.DataFrame({
+    "key": ["k1|0", "k2|0", "k3|0", "HEAT|9"],
     "title": ["Kill Bill: The Bride", "<b>Heat</b> - Shootout", "Up", "Heat 2"],
     "genre": ["action", "action", "", "crime"],
     "label": [True, False, True, False],
@@ -60,6 +61,7 @@ def test_filter_genre_and_literal_text():
     assert browse.filter_shots(TABLE, text="heat")["title"].tolist() == [
         "<b>Heat</b> - Shootout", "Heat 2"]
     assert len(browse.filter_shots(TABLE, text="<b>")) == 1  # literal, not a regex
+    assert browse.filter_shots(TABLE, text="k3|0")["title"].tolist() == ["Up"]  # keys too
     assert len(browse.filter_shots(TABLE, "positive", ["action"], "bill")) == 1
     with pytest.raises(ValueError):
         browse.filter_shots(TABLE, "maybe")
@@ -76,3 +78,18 @@ def test_paging():
     assert browse.n_pages(25, 10) == 3 and browse.n_pages(0, 10) == 1
     assert browse.page_of(t, 3, 10)["i"].tolist() == list(range(20, 25))
     assert browse.page_of(t, 9, 10)["i"].tolist() == list(range(20, 25))
+
+
+def test_group_summary_by_hand():
+    from dashboard.summary import group_summary
+
+    tasks = pd.DataFrame({"task": ["a", "b", "c", "d"], "group": ["g1", "g1", "g2", "g2"],
+                          "agg": [100, 300, 50, 0], "positives": [10, 30, 5, 0],
+                          "pos_rate": [0.1, 0.1, 0.1, 0.0], "agreement": [0.8, 0.9, 1.0, 0.0],
+                          "data_score": [0.5, 0.7, 0.2, 0.0], "checkpoints": [3, 5, 1, 0],
+                          "error": ["", "", "", "agg/d.json: broken"]})
+    g = group_summary(tasks).set_index("group")
+    assert list(g.index) == ["g1", "g2"]
+    assert g.loc["g1", "tasks"] == 2 and g.loc["g1", "agg"] == 200
+    assert g.loc["g1", "agreement"] == pytest.approx(0.85)
+    assert g.loc["g2", "tasks"] == 1 and g.loc["g2", "data_score"] == pytest.approx(0.2)

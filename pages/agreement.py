@@ -1,0 +1,75 @@
+"""Annotator agreement: the paper's unanimity beside chance-corrected statistics."""
+import streamlit as st
+
+from components import cache, figures_views
+from components.data_source import require_dataset
+from components.export import chart
+from components.formatting import number
+from components.links import browse_url
+from components.task_picker import task_picker
+from dashboard import browse
+from dashboard.agreement import STAT_COLUMNS, STAT_NAMES, role_summary
+
+ds = require_dataset()
+task = task_picker(ds, "agreement")
+st.title("Annotator agreement")
+table = cache.agreement_table(ds, ds.fingerprint)
+for message in table.loc[table["error"] != "", "error"]:
+    st.error(message, icon=":material/error:")
+ok = table[table["error"] == ""]
+ROLES = {"role": "Role", "annotations": "Votes",
+         "pos_rate": st.column_config.NumberColumn("Positive rate", format="percent"),
+         "majority_agreement": st.column_config.NumberColumn("Agrees with majority",
+                                                             format="percent")}
+
+st.header(f"Task: {task}")
+if task in set(ok["task"]):
+    stats = ok.set_index("task").loc[task]
+    cols = st.columns(len(STAT_COLUMNS))
+    for col, name in zip(cols, STAT_COLUMNS):
+        col.metric(STAT_NAMES[name], number(stats[name], "{:.1%}" if name == "unanimity"
+                                            else "{:.3f}"))
+    st.caption(f"{int(stats['shots']):,} shots, positive rate {stats['pos_rate']:.1%}. "
+               "Unanimity is the paper's agreement (share of shots where all annotators agree); "
+               "kappa and alpha correct it for chance and are undefined (—) when every vote "
+               "is the same; Gwet's AC1 stays meaningful when positives are rare.")
+    detail = cache.task_agreement(ds, ds.fingerprint, task)
+    left, right = st.columns(2)
+    with left:
+        chart(figures_views.cohen_heatmap(detail["cohen"], task),
+              detail["cohen"].reset_index(names="annotator"), key="agreement_cohen")
+    with right:
+        chart(figures_views.annotator_bars(detail["annotators"], task), detail["annotators"],
+              key="agreement_annotators")
+    st.subheader("Primary versus secondaries")
+    st.dataframe(role_summary(detail["annotators"]), hide_index=True, column_config=ROLES)
+
+    st.subheader("Disputed shots")
+    disputed = browse.filter_shots(cache.shot_table(ds, ds.fingerprint, task, "agg"), "disputed")
+    st.caption(f"{len(disputed):,} shots where the annotators do not all agree. "
+               "*Open* shows the shot in the browse view.")
+    annotators = ds.agg(task).annotators
+    st.dataframe(disputed.assign(open=[browse_url(task, k) for k in disputed["key"]]),
+                 hide_index=True, width="stretch",
+                 column_order=["title", "genre", *annotators, "pos_cnt", "agg", "open", "key"],
+                 column_config={"title": "Title", "genre": "Genre", "pos_cnt": "Positive votes",
+                                "agg": st.column_config.CheckboxColumn("Agg"),
+                                "open": st.column_config.LinkColumn("Browse",
+                                                                    display_text="Open ↗"),
+                                "key": "Key"})
+
+st.header("Across tasks")
+stat = st.segmented_control("Statistic", STAT_COLUMNS, default="unanimity",
+                            format_func=STAT_NAMES.get, key="agreement_stat") or "unanimity"
+chart(figures_views.ranked_agreement(ok, stat), ok, key="agreement_ranked")
+left, right = st.columns(2)
+with left:
+    chart(figures_views.agreement_vs_pos_rate(ok, stat), ok[["task", "group", "pos_rate", stat]],
+          key="agreement_vs_pos_rate")
+with right:
+    chart(figures_views.agreement_by_group(ok, stat), ok[["task", "group", stat]],
+          key="agreement_by_group")
+st.subheader("Annotators across tasks")
+quality = cache.annotator_quality(ds, ds.fingerprint)
+chart(figures_views.annotator_quality(quality), quality, key="agreement_quality")
+st.dataframe(role_summary(quality), hide_index=True, column_config=ROLES)

@@ -1,0 +1,79 @@
+"""Browse a task: its description and the shots of one label source, filtered and paged."""
+import streamlit as st
+
+from components import cache, figures_views
+from components.data_source import require_dataset
+from components.export import chart
+from components.task_picker import task_picker
+from dashboard import DataError, browse
+
+ds = require_dataset()
+task = task_picker(ds, "browse")
+st.title(f"Browse a task: {task}")
+row = cache.task_table(ds, ds.fingerprint).set_index("task").loc[task]
+if row["error"]:
+    st.error(row["error"], icon=":material/error:")
+    st.stop()
+try:
+    about = ds.task_descriptions.get(task)
+except DataError as e:
+    about = None
+    st.warning(f"Task descriptions unavailable. {e}", icon=":material/warning:")
+if about:
+    st.markdown(about["description"])
+    st.caption(f"Keywords: {about['keywords']}")
+cols = st.columns(5)
+cols[0].metric("Group", row["group"])
+cols[1].metric("Positives", f"{row['positives']:,}")
+cols[2].metric("Negatives", f"{row['agg'] - row['positives']:,}")
+cols[3].metric("Agreement", f"{row['agreement']:.1%}", help="Share of shots where all agree")
+cols[4].metric("Data score", f"{row['data_score']:.2f}", help="The paper's data diversity score")
+
+source = st.selectbox("Label source", cache.sources(ds, ds.fingerprint, task), key="browse_source")
+table = cache.shot_table(ds, ds.fingerprint, task, source)
+annotators = ds.agg(task).annotators
+if "browse_search" not in st.session_state:
+    st.session_state["browse_search"] = st.query_params.get("search", "")
+left, mid, right = st.columns([2, 2, 2])
+kind = left.segmented_control("Show", browse.FILTERS, default="all", key="browse_filter") or "all"
+genres = mid.multiselect("Genre", sorted(set(table["genre"]) - {""}), key="browse_genres")
+text = right.text_input("Title or key contains", key="browse_search")
+shown = browse.filter_shots(table, kind, genres, text, len(annotators))
+
+thumbnails = st.sidebar.toggle("Show thumbnails", value=True, key="browse_thumbnails",
+                               help="Turn off to work offline (thumbnails load from YouTube).")
+size = st.sidebar.selectbox("Rows per page", [25, 50, 100, 250], index=1, key="browse_page_size")
+pages = browse.n_pages(len(shown), size)
+st.session_state["browse_page"] = min(st.session_state.get("browse_page", 1), pages)
+page = st.sidebar.number_input("Page", 1, pages, key="browse_page")
+st.caption(f"{len(shown):,} of {len(table):,} shots of *{source}* · page {page} of {pages}")
+votes = {name: st.column_config.CheckboxColumn(
+    f"{name} (primary)" if name == annotators[0] else name, help=f"Annotator {name}'s vote")
+    for name in annotators}
+st.dataframe(
+    browse.page_of(shown, page, size), hide_index=True, width="stretch",
+    row_height=64 if thumbnails else None,
+    column_order=[*(["thumbnail"] if thumbnails else []), "rank", "title", "genre", "start",
+                  "end", "label", *annotators, "agg", "pos_cnt", "validation", "watch", "key"],
+    column_config={
+        "thumbnail": st.column_config.ImageColumn("Thumbnail"),
+        "rank": st.column_config.NumberColumn("#", help="Position in the source"),
+        "title": "Title", "genre": "Genre",
+        "start": st.column_config.NumberColumn("Start (s)", format="%.1f"),
+        "end": st.column_config.NumberColumn("End (s)", format="%.1f"),
+        "label": st.column_config.CheckboxColumn("Label", help=f"The label in {source}"),
+        **votes,
+        "agg": st.column_config.CheckboxColumn("Agg", help="Majority of the three votes"),
+        "pos_cnt": st.column_config.NumberColumn("Positive votes"),
+        "validation": st.column_config.CheckboxColumn(
+            "Validation", help="In the paper's validation split (mmh3 % 5 == 0)"),
+        "watch": st.column_config.LinkColumn("Watch", display_text="▶ YouTube"),
+        "key": "Key",
+    },
+)
+st.download_button("Download these shots (CSV)", shown.to_csv(index=False),
+                   file_name=f"{task}-{source.replace(' ', '-')}.csv", mime="text/csv",
+                   icon=":material/download:", key="browse_csv")
+
+rates = browse.positive_rate_by_genre(table)
+chart(figures_views.positive_rate_by_genre(rates, task, source), rates, key="browse_genre_rate")

@@ -1,0 +1,86 @@
+"""Checkpoints: how a task's labeled set grew, what changed, and the AP of each checkpoint."""
+import streamlit as st
+
+from components import cache, figures_views
+from components.data_source import require_dataset
+from components.export import chart
+from components.formatting import number
+from components.links import browse_url
+from components.task_picker import task_picker
+from dashboard import DataError, checkpoints, config
+
+ds = require_dataset()
+task = task_picker(ds, "checkpoints")
+st.title(f"Checkpoints: {task}")
+row = cache.task_table(ds, ds.fingerprint).set_index("task").loc[task]
+if row["error"]:
+    st.error(row["error"], icon=":material/error:")
+    st.stop()
+root = config.cache_dir()
+
+
+def compute(tasks: list[str]) -> None:
+    """Compute (and cache on disk) the checkpoint APs of ``tasks`` with a progress bar."""
+    bar = st.progress(0.0, text="Starting…")
+    for i, name in enumerate(tasks):
+        def report(f, msg, i=i, name=name):
+            bar.progress((i + f) / len(tasks), text=f"{name}: {msg}")
+        try:
+            checkpoints.checkpoint_aps(ds, name, root, progress=report)
+        except DataError as e:
+            st.error(f"{name}: {e}", icon=":material/error:")
+    bar.empty()
+
+
+timeline = cache.checkpoint_timeline(ds, ds.fingerprint, task)
+chart(figures_views.checkpoint_timeline(timeline, task), timeline, key="checkpoints_timeline")
+
+st.subheader("Average precision per checkpoint")
+st.caption("The paper's classifier trained on each checkpoint minus the agg validation keys, "
+           "scored on the agg validation split (bootstrap mean ± std of 5 resamples).")
+result = checkpoints.cached_aps(ds, task, root)
+if result is None and st.button(f"Compute AP of {len(timeline)} checkpoints",
+                                icon=":material/play_arrow:", key="checkpoints_compute"):
+    compute([task])
+    result = checkpoints.cached_aps(ds, task, root)
+if result is None:
+    st.info("Not computed yet: one cross-validated fit per checkpoint (seconds per "
+            "checkpoint). The result is cached on disk, so this page opens instantly next time.",
+            icon=":material/info:")
+elif result.error:
+    st.warning(f"No average precision for this task: {result.error}.", icon=":material/warning:")
+else:
+    cols = st.columns(3)
+    cols[0].metric("Last checkpoint AP", number(result.table["ap_mean"].iloc[-1], "{:.3f}"))
+    cols[1].metric("Zero-shot AP", number(result.zero_shot_mean, "{:.3f}"))
+    cols[2].metric("Positive-rate baseline", number(result.baseline, "{:.3f}"))
+    chart(figures_views.checkpoint_ap(result.table, result.zero_shot_mean, result.baseline, task),
+          result.table, key="checkpoints_ap")
+    for r in result.table[result.table["reason"] != ""].itertuples():
+        st.caption(f"Checkpoint {r.checkpoint}: no result ({r.reason}).")
+
+st.subheader("Changes between consecutive checkpoints")
+diffs = cache.checkpoint_diffs(ds, ds.fingerprint, task)
+st.dataframe(diffs, hide_index=True, width="stretch", column_config={"from": "From", "to": "To"})
+if len(diffs):
+    to = st.selectbox("Show the keys changed into checkpoint", diffs["to"],
+                      index=len(diffs) - 1, key="checkpoints_pair")
+    cps = ds.checkpoints(task)
+    changed = checkpoints.diff_keys(cps[to - 2], cps[to - 1])
+    st.dataframe(changed.assign(open=[browse_url(task, k) for k in changed["key"]]),
+                 hide_index=True, width="stretch",
+                 column_config={"key": "Key", "change": "Change",
+                                "open": st.column_config.LinkColumn("Browse",
+                                                                    display_text="Open ↗")})
+
+st.header("Across tasks")
+done = checkpoints.last_vs_best(ds, root)
+missing = [t for t in ds.tasks if not checkpoints.cache_path(root, ds, t).is_file()]
+if missing and st.button(f"Compute the {len(missing)} remaining tasks (slow)",
+                         icon=":material/play_arrow:", key="checkpoints_compute_all"):
+    compute(missing)
+    st.rerun()
+if done.empty:
+    st.info("No task computed yet.", icon=":material/info:")
+else:
+    chart(figures_views.last_vs_best(done), done, key="checkpoints_last_vs_best")
