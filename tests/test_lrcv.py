@@ -1,0 +1,73 @@
+"""The fast LR-CV gives scikit-learn's numbers: same folds, same C, same AP."""
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+from sklearn.metrics import average_precision_score
+
+from dashboard import SplitError, lrcv, models
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_average_precision_matches_sklearn_with_ties_and_no_positive():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        n = int(rng.integers(1, 60))
+        y = rng.random(n) < rng.random()
+        s = rng.integers(0, 6, n).astype(float)  # many ties
+        assert lrcv.average_precision(y, s) == pytest.approx(average_precision_score(y, s),
+                                                             abs=1e-12)
+
+
+def _train_val(ds, task):
+    try:
+        return ds.agg_labels(task).split()
+    except SplitError:
+        return None
+
+
+def test_fast_lr_cv_matches_logistic_regression_cv_on_many_tasks(ds):
+    compared = 0
+    for task in ds.tasks[::5]:
+        parts = _train_val(ds, task)
+        if parts is None or parts[0].neg_cnt < 5 or parts[0].pos_cnt < 2:
+            continue
+        train, val = parts
+        x, y = train.x, train.y
+        fast = models.LogisticRegression(seed=0).fit(x, y)
+        ref = models.sklearn_lr_cv(seed=0).fit(x, y)
+        assert fast.C == pytest.approx(ref.C_[0]), task
+        ap_fast = average_precision_score(val.y, fast.predict_proba(val.x))
+        ap_ref = average_precision_score(val.y, ref.predict_proba(val.x)[:, 1])
+        assert abs(ap_fast - ap_ref) <= 0.005, task
+        np.testing.assert_allclose(fast.model.coef_, ref.coef_, atol=1e-6)
+        compared += 1
+    assert compared >= 8
+
+
+def test_small_training_sets_and_class_weight_match_sklearn(ds):
+    train, _ = ds.agg_labels(ds.tasks[0]).split()
+    keys = train.keys[:40] + train.keys[-40:]  # few positives and negatives, n << d
+    x, y = ds.vectors(keys), np.isin(keys, sorted(train.pos))
+    for cw in (None, "balanced"):
+        fast = models.LogisticRegression(seed=3, class_weight=cw).fit(x, y)
+        ref = models.sklearn_lr_cv(seed=3, class_weight=cw).fit(x, y)
+        assert fast.C == pytest.approx(ref.C_[0])
+        np.testing.assert_allclose(fast.predict_proba(x), ref.predict_proba(x)[:, 1], atol=1e-6)
+
+
+def test_fixed_c_matches_sklearn_logistic_regression(ds):
+    train, _ = ds.agg_labels(ds.tasks[1]).split()
+    x, y = train.x, train.y
+    for cw in (None, "balanced"):
+        fit = lrcv.fit_fixed_c(x, y, C=0.5, class_weight=cw)
+        ref = SkLogisticRegression(C=0.5, max_iter=1000, class_weight=cw).fit(x.astype(float), y)
+        np.testing.assert_allclose(fit.predict_proba(x), ref.predict_proba(x)[:, 1], atol=1e-6)
+
+
+def test_public_api_of_the_seed_snippet():
+    rng = np.random.RandomState(0)
+    x = rng.rand(200, 512)
+    y = x[:, 0] > 0.5
+    clf = models.LogisticRegression(scoring="average_precision").fit(x, y)
+    assert clf.predict_proba(rng.rand(1, 512)).shape == (1,)
+    assert clf.predict(x).dtype == bool
