@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from . import config, demo
+from . import config, demo, experiment_cli
 from .dataset import Dataset
 from .errors import DataError
 from .summary import dataset_summary, task_table
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         p.add_argument("data_dir", nargs="?", type=Path, help="dataset folder")
         p.set_defaults(func=func)
+    experiment_cli.add_parsers(sub)
     return parser
 
 
