@@ -1,0 +1,114 @@
+"""Running experiments over tasks: the disk cache, the Dask backend, the CLI and the page."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import Dataset, cli, experiment_runner
+from dashboard.experiment1 import Exp1Config
+
+TASKS = ["zoom", "pan", "timelapse"]  # two cheap tasks and one whose split has no val positive
+SMALL = Exp1Config(ns=(25, 100))
+PAGE = Path(__file__).resolve().parent.parent / "pages" / "experiments.py"
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_cache_is_reused_and_invalidated_by_changed_data(copy_of_demo, fresh_cache):
+    ds = Dataset(copy_of_demo)
+    first = experiment_runner.run(ds, "experiment1", TASKS[:1], SMALL)
+    assert list(first.seconds) == TASKS[:1] and first.fits > 0
+    again = experiment_runner.run(Dataset(copy_of_demo), "experiment1", TASKS[:1], SMALL)
+    assert again.seconds == {} and again.fits == 0
+    pd.testing.assert_frame_equal(first.table, again.table)
+
+    agg = copy_of_demo / "agg" / "zoom.json"
+    raw = json.loads(agg.read_text())
+    for item in raw["data"][:40]:
+        item["agg"] = not item["agg"]
+    agg.write_text(json.dumps(raw))
+    changed = Dataset(copy_of_demo)
+    assert experiment_runner.cached(changed, "experiment1", TASKS[:1], SMALL) is None
+    redone = experiment_runner.run(changed, "experiment1", TASKS[:1], SMALL)
+    assert list(redone.seconds) == TASKS[:1]
+    assert not redone.table["ap_mean"].equals(first.table["ap_mean"])
+
+
+def test_interrupted_run_resumes(ds, fresh_cache):
+    def stop_after_first(done, total, task):
+        if done == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        experiment_runner.run(ds, "experiment1", TASKS, SMALL, progress=stop_after_first)
+    resumed = experiment_runner.run(ds, "experiment1", TASKS, SMALL)
+    assert len(resumed.seconds) == len(TASKS) - 1
+    assert sorted(resumed.table["task"].unique()) == sorted(TASKS)
+
+
+def test_dask_cluster_gives_the_local_table(ds, tmp_path, monkeypatch):
+    from distributed import LocalCluster
+
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path / "local"))
+    local = experiment_runner.run(ds, "experiment1", TASKS, SMALL).table
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path / "dask"))
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        remote = experiment_runner.run(ds, "experiment1", TASKS, SMALL, jobs=2,
+                                       backend="dask", scheduler=cluster.scheduler_address)
+    assert len(remote.seconds) == len(TASKS)
+    pd.testing.assert_frame_equal(local, remote.table)
+
+
+def test_cli_runs_caches_and_exports(demo_dir, fresh_cache, tmp_path, capsys):
+    out = tmp_path / "exp1.csv"
+    args = ["experiment1", str(demo_dir), "--tasks", "zoom,timelapse", "--jobs", "1",
+            "--out", str(out)]
+    assert cli.main(args) == 0
+    printed = capsys.readouterr().out
+    assert "2 tasks computed" in printed and "Table 2" in printed and "Fig 7" in printed
+    assert set(pd.read_csv(out)["task"]) == {"zoom", "timelapse"}
+    assert cli.main(args) == 0
+    assert "0 tasks computed" in capsys.readouterr().out
+    assert cli.main(["experiment1", str(demo_dir), "--tasks", "nope"]) == 1
+
+
+def _page() -> AppTest:
+    return AppTest.from_file(str(PAGE), default_timeout=120)
+
+
+def test_page_renders_from_the_cache_and_computes_on_demand(ds, fresh_cache):
+    experiment_runner.run(ds, "experiment1", ["zoom"])
+    at = _page()
+    at.query_params["task"] = "zoom"
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) >= 3  # the task's curve, Fig 7, Fig 9 (+ gains)
+    assert "1 of" in at.caption[0].value
+
+    at.query_params["task"] = "pan"
+    at.run()
+    assert not at.exception
+    assert any("not computed yet" in i.value for i in at.info)
+    at.button(key="exp_compute_one").click().run()
+    assert not at.exception and not at.error
+    assert experiment_runner.cached(ds, "experiment1", ["pan"]) is not None
+    assert not any("not computed yet" in i.value for i in at.info)
+    assert "2 of" in at.caption[0].value
+
+
+def test_page_reports_a_task_without_validation_positive(ds, fresh_cache):
+    experiment_runner.run(ds, "experiment1", ["timelapse"])
+    at = _page()
+    at.query_params["task"] = "timelapse"
+    at.run()
+    assert not at.exception and not at.error
+    assert any("validation split" in w.value for w in at.warning)
