@@ -20,13 +20,13 @@ def chart(fig: go.Figure, data: pd.DataFrame | None = None, name: str | None = N
     """
     name = _slug(name or (fig.layout.title.text or "chart"))
     key = key or name
-    st.plotly_chart(fig, use_container_width=True, key=f"{key}-chart",
+    st.plotly_chart(fig, width="stretch", key=f"{key}-chart",
                     config={"toImageButtonOptions": {"format": "png", "filename": name,
                                                      "scale": 2}})
-    cols = st.columns([1, 1, 4])
-    cols[0].download_button("Figure (HTML)", fig.to_html(include_plotlyjs="cdn", full_html=True),
-                            file_name=f"{name}.html", mime="text/html", key=f"{key}-html",
-                            icon=":material/download:")
+    row = st.container(horizontal=True)  # buttons keep their width in narrow columns
+    row.download_button("Figure (HTML)", fig.to_html(include_plotlyjs="cdn", full_html=True),
+                        file_name=f"{name}.html", mime="text/html", key=f"{key}-html",
+                        icon=":material/download:")
     if data is not None:
-        cols[1].download_button("Data (CSV)", data.to_csv(index=False), file_name=f"{name}.csv",
-                                mime="text/csv", key=f"{key}-csv", icon=":material/download:")
+        row.download_button("Data (CSV)", data.to_csv(index=False), file_name=f"{name}.csv",
+                            mime="text/csv", key=f"{key}-csv", icon=":material/download:")

@@ -76,7 +76,8 @@ def ranked_agreement(table: pd.DataFrame, stat: str) -> go.Figure:
     t = table.sort_values(stat, ascending=True)
     fig = px.bar(t, x=stat, y="task", color="group", orientation="h",
                  hover_data={"pos_rate": ":.1%", "shots": True, stat: ":.3f"})
-    fig.update_yaxes(categoryorder="array", categoryarray=t["task"].tolist())
+    fig.update_yaxes(categoryorder="array", categoryarray=t["task"].tolist(), dtick=1,
+                     tickfont={"size": 10})
     if stat in RATE_COLUMNS:
         fig.update_xaxes(tickformat=".0%")
     return _layout(fig, f"Tasks ranked by {STAT_NAMES[stat]}", _stat_axis(stat), "Task",
@@ -130,7 +131,8 @@ def checkpoint_timeline(timeline: pd.DataFrame, task: str) -> go.Figure:
                         mode="lines+markers", secondary_y=True,
                         hovertemplate=f"checkpoint %{{x}}<br>{name} %{{y:.2f}}<extra></extra>")
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(title_text="Rate or score (0 to 1)", range=[0, 1.05], secondary_y=True)
+    fig.update_yaxes(title_text="Rate or score (0 to 1)", range=[0, 1.05], dtick=0.2,
+                     showgrid=False, secondary_y=True)
     return _layout(fig, f"Checkpoints of {task}: size and composition", "Checkpoint (in order)",
                    "Labels (count)")
 

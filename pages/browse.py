@@ -10,6 +10,7 @@ from dashboard import DataError, browse
 ds = require_dataset()
 task = task_picker(ds, "browse")
 st.title(f"Browse a task: {task}")
+st.caption(f"Group: {ds.group(task)}")
 row = cache.task_table(ds, ds.fingerprint).set_index("task").loc[task]
 if row["error"]:
     st.error(row["error"], icon=":material/error:")
@@ -22,19 +23,18 @@ except DataError as e:
 if about:
     st.markdown(about["description"])
     st.caption(f"Keywords: {about['keywords']}")
-cols = st.columns(5)
-cols[0].metric("Group", row["group"])
-cols[1].metric("Positives", f"{row['positives']:,}")
-cols[2].metric("Negatives", f"{row['agg'] - row['positives']:,}")
-cols[3].metric("Agreement", f"{row['agreement']:.1%}", help="Share of shots where all agree")
-cols[4].metric("Data score", f"{row['data_score']:.2f}", help="The paper's data diversity score")
+cols = st.columns(4)
+cols[0].metric("Positives", f"{row['positives']:,}")
+cols[1].metric("Negatives", f"{row['agg'] - row['positives']:,}")
+cols[2].metric("Agreement", f"{row['agreement']:.1%}", help="Share of shots where all agree")
+cols[3].metric("Data score", f"{row['data_score']:.2f}", help="The paper's data diversity score")
 
 source = st.selectbox("Label source", cache.sources(ds, ds.fingerprint, task), key="browse_source")
 table = cache.shot_table(ds, ds.fingerprint, task, source)
 annotators = ds.agg(task).annotators
 if "browse_search" not in st.session_state:
     st.session_state["browse_search"] = st.query_params.get("search", "")
-left, mid, right = st.columns([2, 2, 2])
+left, mid, right = st.columns([3, 2, 2])
 kind = left.segmented_control("Show", browse.FILTERS, default="all", key="browse_filter") or "all"
 genres = mid.multiselect("Genre", sorted(set(table["genre"]) - {""}), key="browse_genres")
 text = right.text_input("Title or key contains", key="browse_search")
@@ -51,7 +51,7 @@ votes = {name: st.column_config.CheckboxColumn(
     f"{name} (primary)" if name == annotators[0] else name, help=f"Annotator {name}'s vote")
     for name in annotators}
 st.dataframe(
-    browse.page_of(shown, page, size), hide_index=True, width="stretch",
+    browse.page_of(shown, page, size), hide_index=True, width="stretch", height=560,
     row_height=64 if thumbnails else None,
     column_order=[*(["thumbnail"] if thumbnails else []), "rank", "title", "genre", "start",
                   "end", "label", *annotators, "agg", "pos_cnt", "validation", "watch", "key"],

@@ -61,7 +61,9 @@ else:
 
 st.subheader("Changes between consecutive checkpoints")
 diffs = cache.checkpoint_diffs(ds, ds.fingerprint, task)
-st.dataframe(diffs, hide_index=True, width="stretch", column_config={"from": "From", "to": "To"})
+st.dataframe(diffs, hide_index=True, width="stretch",
+             column_config={"from": "From", "to": "To",
+                            **{c: c.capitalize() for c in checkpoints.CHANGES}})
 if len(diffs):
     to = st.selectbox("Show the keys changed into checkpoint", diffs["to"],
                       index=len(diffs) - 1, key="checkpoints_pair")

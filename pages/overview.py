@@ -27,10 +27,10 @@ for message in broken["error"]:
 
 st.subheader("Tasks")
 st.caption("Sort by clicking a column header; *Browse* opens the task's shots.")
+table = tasks.drop(columns="error" if broken.empty else [])
+table.insert(1, "browse", tasks["task"].map(browse_url))
 st.dataframe(
-    tasks.drop(columns="error" if broken.empty else []).assign(
-        browse=tasks["task"].map(browse_url)),
-    hide_index=True, width="stretch",
+    table, hide_index=True, width="stretch",
     column_config={
         "task": "Task", "group": "Group",
         "browse": st.column_config.LinkColumn("Browse", display_text="Open ↗"), "agg": st.column_config.NumberColumn("Agg labels"),
