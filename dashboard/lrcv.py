@@ -106,7 +106,7 @@ def _threadpools():
     return ThreadpoolController()
 
 
-def _single_threaded_blas():
+def single_threaded_blas():
     """Context: BLAS on one thread (process-wide, for the duration of a fit)."""
     return _threadpools().limit(limits=1, user_api="blas")
 
@@ -120,7 +120,7 @@ def fit_fixed_c(x, y, C: float, class_weight: str | None = None,
     """Logistic regression at one C (scikit-learn's ``LogisticRegression(C=C)`` with lbfgs)."""
     x, y = _as_xy(x, y)
     sw = balanced_weights(y) if class_weight == "balanced" else None
-    with _single_threaded_blas():
+    with single_threaded_blas():
         coefs, iters = fit_path(x, y.astype(np.float64), [C], sw, max_iter=max_iter)
     return LinearFit(coefs[0, :-1], float(coefs[0, -1]), float(C), iters[0])
 
@@ -150,7 +150,7 @@ def fit_cv(x, y, seed: int, Cs=CS, n_splits: int = N_SPLITS, class_weight: str |
         scores = x[test] @ coefs[:, :-1].T + coefs[:, -1]
         return coefs, [average_precision(y[test], s) for s in scores.T], sum(iters)
 
-    with _single_threaded_blas():
+    with single_threaded_blas():
         results = [one_fold(f) for f in folds]
         coefs = np.array([r[0] for r in results])  # (folds, Cs, d + 1)
         scores = np.array([r[1] for r in results])  # (folds, Cs)

@@ -1,0 +1,67 @@
+"""One live training run: a task, a source and a model in; the model, its quality and the
+validation scores behind the charts out (or the reason there is no model)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import trainer
+from .dataset import Dataset
+from .errors import DataError
+from .labels import SplitError
+from .quality import Quality, quality
+from .sources import Source, TrainingSet, training_set
+from .task_fits import TaskFits
+from .training import untrainable_reason
+
+
+@dataclass(frozen=True)
+class TrainRun:
+    task: str
+    training: TrainingSet | None  # None when the task's labels cannot be split
+    spec: trainer.ModelSpec
+    model: trainer.TrainedModel | None = None
+    quality: Quality | None = None
+    val_y: np.ndarray | None = None
+    val_scores: np.ndarray | None = None
+    data_score: float = float("nan")
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None
+
+
+def train_run(ds: Dataset, task: str, source: Source, spec: trainer.ModelSpec) -> TrainRun:
+    """Fit ``spec`` on ``source``'s labels of ``task`` and measure it on the agg validation
+    split (and on the AVE set where the task has one); a broken task gives the reason."""
+    try:
+        fits = TaskFits(ds, task, spec.seed)
+    except (SplitError, DataError) as e:
+        return TrainRun(task, None, spec, reason=str(e))
+    training = training_set(ds, fits, source)
+    reason = training.reason or untrainable_reason(training.train)
+    if reason:
+        return TrainRun(fits.task, training, spec, reason=reason)
+    model = trainer.train(spec, training.train)
+    val_scores = model.predict_proba(fits.val.x)
+    ave = ds.ave(fits.task)
+    q = quality(val_scores, fits.val, fits.text_embedding, ave,
+                None if ave is None else model.predict_proba(ave.x))
+    return TrainRun(fits.task, training, spec, model, q, fits.val.y, val_scores,
+                    training.train.data_score)
+
+
+def score_with_all(models: dict[str, trainer.TrainedModel], x: np.ndarray) -> pd.DataFrame:
+    """Each task's score of each row of ``x``: one row per input row, one column per task."""
+    return pd.DataFrame({task: m.predict_proba(x) for task, m in models.items()})
+
+
+def ranking(ds: Dataset, models: dict[str, trainer.TrainedModel], vector: np.ndarray) -> pd.DataFrame:
+    """Every task's score of one embedding, highest first."""
+    scores = score_with_all(models, np.asarray(vector, np.float32).reshape(1, -1)).iloc[0]
+    table = pd.DataFrame({"task": scores.index, "group": [ds.group(t) for t in scores.index],
+                          "score": scores.to_numpy(float)})
+    return table.sort_values("score", ascending=False, ignore_index=True)

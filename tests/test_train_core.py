@@ -1,0 +1,196 @@
+"""Core of the live trainer: sources, models, quality, corpus search, uploads, export."""
+import io
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.metrics import average_precision_score, precision_score, recall_score
+
+from dashboard import DataError, corpus, model_io, quality, sources, trainer, tuning, uploads
+from dashboard.evaluation import bootstrap_average_precision, bootstrap_indices
+from dashboard.sources import Source
+from dashboard.task_fits import TaskFits
+from dashboard.trainer import ModelSpec
+
+TASK = "closeup"
+
+
+@pytest.fixture(scope="module")
+def fits(ds):
+    return TaskFits(ds, TASK)
+
+
+@pytest.fixture(scope="module")
+def run(ds):
+    return tuning.train_run(ds, TASK, Source(), ModelSpec())
+
+
+@pytest.fixture(scope="module")
+def norms(ds):
+    return corpus.row_norms(ds.embeddings)
+
+
+def test_paper_model_on_agg_beats_the_baseline_clearly(run):
+    assert run.ok
+    assert run.quality.ap.mean > run.quality.baseline + 0.25
+    assert run.quality.ap.mean > run.quality.zero_shot.mean
+    assert 0 < run.data_score <= 1
+
+
+@pytest.mark.parametrize("source", [
+    Source(), Source(sources.CHECKPOINT, checkpoint=0), Source(sources.CHECKPOINT, checkpoint=-1),
+    Source("random", n=100), Source("zero-shot", n=1000), Source("combined", n=50)])
+def test_training_set_never_holds_a_validation_key(ds, fits, source):
+    ts = sources.training_set(ds, fits, source)
+    assert ts.train is not None, ts.reason
+    assert (ts.train.pos | ts.train.neg).isdisjoint(fits.val_keys)
+
+
+def test_removed_counts_and_first_n(ds, fits):
+    agg = sources.training_set(ds, fits, Source())
+    assert agg.removed == len(fits.val) and len(agg.train) + agg.removed == len(fits.agg)
+    cp = fits.checkpoints[-1]
+    ts = sources.training_set(ds, fits, Source(sources.CHECKPOINT, checkpoint=len(fits.checkpoints) - 1))
+    assert ts.removed == len((cp.pos | cp.neg) & fits.val_keys)
+    n = 40
+    zs = sources.training_set(ds, fits, Source("zero-shot", n=n))
+    assert len(zs.train) == n  # the first n after removing validation keys
+    consumed = [k for k, _ in fits.cmp.zero_shot][:n + zs.removed]
+    assert sum(k in fits.val_keys for k in consumed) == zs.removed
+
+
+def test_a_broken_task_gives_a_reason_not_a_crash(ds):
+    r = tuning.train_run(ds, "no-such-task", Source(), ModelSpec())
+    assert not r.ok and "no-such-task" in r.reason
+
+
+@pytest.mark.parametrize("spec", [ModelSpec(trainer.LR_C, C=0.1, balanced=True),
+                                  ModelSpec(trainer.MLP)])
+def test_other_models_learn(ds, spec):
+    r = tuning.train_run(ds, TASK, Source(), spec)
+    assert r.ok and r.quality.ap.mean > r.quality.baseline + 0.2
+    assert r.model.predict_proba(ds.embeddings[:10]).dtype == np.float32
+
+
+def test_bootstrap_and_threshold_metrics_match_sklearn_on_a_hand_made_case():
+    y = np.array([1, 0, 1, 1, 0, 0, 1, 0, 0, 0], bool)
+    s = np.array([0.9, 0.8, 0.7, 0.6, 0.55, 0.4, 0.3, 0.2, 0.1, 0.05])
+    # hand computed: hits at ranks 1, 3, 4, 7 -> (1 + 2/3 + 3/4 + 4/7) / 4
+    assert average_precision_score(y, s) == pytest.approx((1 + 2 / 3 + 3 / 4 + 4 / 7) / 4)
+    boot = bootstrap_average_precision(y, s)
+    expected = [average_precision_score(y[i], s[i]) for i in (bootstrap_indices(10, r)
+                                                              for r in range(5)) if y[i].any()]
+    assert boot.values == pytest.approx(expected)
+    assert boot.mean == pytest.approx(np.mean(expected)) and boot.std == pytest.approx(np.std(expected))
+    m = quality.at_threshold(y, s, 0.5)
+    assert (m.tp, m.fp, m.fn, m.tn) == (3, 2, 1, 4)
+    assert m.precision == pytest.approx(precision_score(y, s >= 0.5))
+    assert m.recall == pytest.approx(recall_score(y, s >= 0.5))
+    assert m.f1 == pytest.approx(2 * 0.6 * 0.75 / 1.35)
+    pr = quality.pr_curve(y, s)
+    assert pr["recall"].iloc[0] == 1 and pr["recall"].iloc[-1] == 0
+    cal = quality.calibration(y, s)
+    assert cal["count"].sum() == len(y)
+
+
+def test_top_k_excludes_labeled_keys(ds, run):
+    scores = run.model.predict_proba(ds.embeddings)
+    labeled = corpus.labeled_rows(ds, TASK)
+    top = corpus.top_rows(scores, 200, labeled)
+    assert len(top) == 200 and not np.isin(top, labeled).any()
+    assert np.all(np.diff(scores[top]) <= 0)
+    rest = np.setdiff1d(np.arange(len(scores)), np.r_[labeled, top])
+    assert scores[rest].max() <= scores[top].min()
+
+
+def test_nearest_neighbour_of_a_shot_is_itself_first(ds, norms):
+    for key in ds.shots["key"].iloc[[0, 1234, 3999]]:
+        table = corpus.nearest(ds, norms, key, k=10)
+        assert table["key"].iloc[0] == key and table["score"].iloc[0] == pytest.approx(1.0)
+        assert len(table) == 10 and np.all(np.diff(table["score"].iloc[1:]) <= 1e-6)
+    with pytest.raises(KeyError):
+        corpus.nearest(ds, norms, "nope|0")
+
+
+def test_zero_shot_search_is_cosine(ds, norms):
+    text = ds.text_embeddings[TASK]
+    sims = corpus.cosine_to(ds.embeddings, norms, text)
+    x = ds.embeddings[:5].astype(float)
+    expected = x @ text / np.linalg.norm(x, axis=1) / np.linalg.norm(text)
+    assert sims[:5] == pytest.approx(expected, abs=1e-5)
+
+
+def test_genre_share_and_histogram(ds, run):
+    scores = run.model.predict_proba(ds.embeddings)
+    share = corpus.share_above_by_genre(ds, scores, 0.5)
+    assert share["shots"].sum() == ds.n_shots and share["above"].sum() == (scores >= 0.5).sum()
+    assert corpus.score_histogram(scores)["shots"].sum() == ds.n_shots
+
+
+def _npy(arr) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=True)
+    return buf.getvalue()
+
+
+def test_upload_accepts_a_vector_or_a_matrix(ds):
+    one = uploads.read_embeddings(_npy(np.ones(ds.dim, np.float64)), "v.npy", ds.dim)
+    assert one.shape == (1, ds.dim) and one.dtype == np.float32
+    assert uploads.read_embeddings(_npy(np.zeros((3, ds.dim), np.float16)), "m.npy",
+                                   ds.dim).shape == (3, ds.dim)
+
+
+@pytest.mark.parametrize("data, message", [
+    (_npy(np.ones((2, 7), np.float32)), "has dimension 7; the dataset's embeddings have 512"),
+    (_npy(np.ones((2, 2, 512), np.float32)), "has shape (2, 2, 512)"),
+    (_npy(np.ones((2, 512), np.int64)), "has dtype int64; expected float"),
+    (_npy(np.r_[np.ones((1, 512)), np.full((1, 512), np.nan)]), "1 rows hold NaN or inf (first: row 1)"),
+    (_npy(np.array([{"a": 1}], dtype=object)), "holds pickled Python objects"),
+    (pickle.dumps(np.ones(512)), "is not a NumPy .npy file"),
+    (_npy(np.ones((2, 512), np.float32))[:-100], "cannot be read as .npy"),
+    (b"", "is not a NumPy .npy file"),
+])
+def test_bad_uploads_are_rejected_with_the_right_message(data, message):
+    with pytest.raises(DataError) as e:
+        uploads.read_embeddings(data, "upload.npy", 512)
+    assert e.value.path == "upload.npy" and message in e.value.reason
+
+
+def test_upload_size_limit():
+    with pytest.raises(DataError, match="limit is 1 MiB"):
+        uploads.read_embeddings(_npy(np.ones((1024, 512), np.float32)), "big.npy", 512,
+                                max_bytes=2**20)
+
+
+def test_score_with_every_task(ds, run):
+    models = {TASK: run.model, "car-chase": tuning.train_run(ds, "car-chase", Source(),
+                                                             ModelSpec()).model}
+    x = ds.vectors(ds.shots["key"].iloc[:3])
+    table = tuning.score_with_all(models, x)
+    assert table.shape == (3, 2)
+    assert table[TASK].to_numpy() == pytest.approx(run.model.predict_proba(x))
+    ranking = tuning.ranking(ds, models, x[0])
+    assert list(ranking["score"]) == sorted(ranking["score"], reverse=True)
+
+
+@pytest.mark.parametrize("spec", [ModelSpec(), ModelSpec(trainer.MLP)])
+def test_saved_and_loaded_model_gives_identical_scores(ds, spec):
+    r = tuning.train_run(ds, TASK, Source(), spec)
+    loaded = model_io.load(model_io.dump(r.model.estimator))
+    x = ds.embeddings[:500]
+    assert np.array_equal(loaded.predict_proba(x), r.model.estimator.predict_proba(x))
+    card = model_io.card(r.model, TASK, "agg train split", ds.fingerprint, 0.5, 0.1, 100)
+    assert card["task"] == TASK and card["dataset_fingerprint"] == ds.fingerprint
+    assert '"n_train"' in model_io.card_json(card)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_loading_refuses_untrusted_types_and_pickles():
+    import skops.io as sio
+    from sklearn.neural_network import MLPClassifier
+
+    adam = MLPClassifier((4,), max_iter=5).fit(np.eye(4), [0, 1, 0, 1])  # holds AdamOptimizer
+    with pytest.raises(DataError, match="not trusted"):
+        model_io.load(sio.dumps(adam), "adam.skops")
+    with pytest.raises(DataError, match="is not a skops model file"):
+        model_io.load(pickle.dumps(adam), "model.pkl")
