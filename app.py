@@ -16,6 +16,10 @@ PAGES = [
             url_path="checkpoints"),
     st.Page("pages/experiments.py", title="AP vs labels", icon=":material/show_chart:",
             url_path="experiments"),
+    st.Page("pages/train.py", title="Train & tune", icon=":material/model_training:",
+            url_path="train"),
+    st.Page("pages/search.py", title="Search & score", icon=":material/search:",
+            url_path="search"),
 ]
 
 page = st.navigation(PAGES)

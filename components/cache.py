@@ -5,10 +5,15 @@ fingerprint, plus the task name where one applies.
 """
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import Dataset, agreement, browse, checkpoints, summary
+from dashboard import Dataset, agreement, browse, checkpoints, corpus, summary, tuning
+from dashboard.sources import Source
+from dashboard.trainer import ModelSpec
 
 
 @st.cache_resource(show_spinner="Opening the dataset…", max_entries=2)
@@ -67,3 +72,26 @@ def checkpoint_timeline(_ds: Dataset, fingerprint: str, task: str) -> pd.DataFra
 @st.cache_data(show_spinner=False, max_entries=64)
 def checkpoint_diffs(_ds: Dataset, fingerprint: str, task: str) -> pd.DataFrame:
     return checkpoints.diff_table(_ds, task)
+
+
+# --- Train & tune, Search & score (issue 4) -------------------------------------------------
+_SPEC_HASH = {Source: dataclasses.astuple, ModelSpec: dataclasses.astuple}
+
+
+@st.cache_resource(show_spinner=False, max_entries=128, hash_funcs=_SPEC_HASH)
+def train_run(_ds: Dataset, fingerprint: str, task: str, source: Source,
+              spec: ModelSpec) -> tuning.TrainRun:
+    """A trained model and its quality, kept per (task, source, model, parameters)."""
+    return tuning.train_run(_ds, task, source, spec)
+
+
+@st.cache_resource(show_spinner="Computing the norm of every shot embedding…", max_entries=2)
+def corpus_norms(_ds: Dataset, fingerprint: str) -> np.ndarray:
+    return corpus.row_norms(_ds.embeddings)
+
+
+@st.cache_resource(show_spinner="Scoring every shot…", max_entries=8, hash_funcs=_SPEC_HASH)
+def corpus_scores(_ds: Dataset, fingerprint: str, task: str, source: Source,
+                  spec: ModelSpec) -> np.ndarray:
+    """The score of every shot under the model of ``train_run`` (same arguments)."""
+    return train_run(_ds, fingerprint, task, source, spec).model.predict_proba(_ds.embeddings)

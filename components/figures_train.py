@@ -1,0 +1,116 @@
+"""Figures of the train and search pages: plain functions returning Plotly figures (no
+Streamlit), so they can be tested and exported. Text from the data (genres) is escaped:
+Plotly renders a few HTML tags in labels."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+_LAYOUT = dict(template="plotly_white", height=360, margin=dict(l=60, r=20, t=60, b=50),
+               legend=dict(orientation="h", y=-0.2))
+POS, NEG = "#d62728", "#1f77b4"
+
+
+def _fig(title: str, x: str, y: str, **axes) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, **_LAYOUT)
+    fig.update_xaxes(**axes.get("xaxis", {}))
+    fig.update_yaxes(**axes.get("yaxis", {}))
+    return fig
+
+
+_UNIT = dict(range=[0, 1.02])
+
+
+def pr_figure(pr: pd.DataFrame, ap: float, baseline: float, threshold: float | None = None,
+              at: tuple[float, float] | None = None) -> go.Figure:
+    """Precision against recall on validation, the positive-rate baseline and the operating
+    point (recall, precision) at the chosen threshold."""
+    fig = _fig(f"Precision–recall on validation (AP {ap:.3f})", "Recall (share of positives found)",
+               "Precision (share of calls that are right)", xaxis=_UNIT, yaxis=_UNIT)
+    fig.add_scatter(x=pr["recall"], y=pr["precision"], customdata=pr["threshold"], name="model",
+                    mode="lines", line_shape="hv",
+                    hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<br>"
+                                  "threshold %{customdata:.3f}<extra></extra>")
+    fig.add_scatter(x=[0, 1], y=[baseline, baseline], mode="lines", name="random scorer",
+                    line=dict(dash="dash", color="gray"),
+                    hovertemplate=f"positive rate {baseline:.3f}<extra></extra>")
+    if at is not None:
+        fig.add_scatter(x=[at[0]], y=[at[1]], mode="markers", name=f"threshold {threshold:.2f}",
+                        marker=dict(size=11, color="black"),
+                        hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<extra></extra>")
+    return fig
+
+
+def roc_figure(roc: pd.DataFrame) -> go.Figure:
+    auc = roc.attrs.get("auc", float("nan"))
+    fig = _fig(f"ROC on validation (AUC {auc:.3f})", "False positive rate (share of negatives called)",
+               "True positive rate (recall)", xaxis=_UNIT, yaxis=_UNIT)
+    fig.add_scatter(x=roc["fpr"], y=roc["tpr"], customdata=roc["threshold"], mode="lines",
+                    name="model", hovertemplate="FPR %{x:.3f}<br>TPR %{y:.3f}<br>"
+                                                "threshold %{customdata:.3f}<extra></extra>")
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="random scorer",
+                    line=dict(dash="dash", color="gray"), hoverinfo="skip")
+    return fig
+
+
+def score_histogram_figure(scores: pd.DataFrame, threshold: float) -> go.Figure:
+    """Validation scores of positives and negatives, overlaid, with the threshold."""
+    fig = _fig("Validation scores by label", "Model score (probability of positive)",
+               "Validation shots", xaxis=dict(range=[0, 1]))
+    for label, color in (("negative", NEG), ("positive", POS)):
+        part = scores.loc[scores["label"] == label, "score"]
+        fig.add_histogram(x=part, name=f"{label} ({len(part)})", marker_color=color, opacity=0.6,
+                          xbins=dict(start=0, end=1, size=0.025),
+                          hovertemplate="score %{x}<br>%{y} shots<extra>" + label + "</extra>")
+    fig.update_layout(barmode="overlay")
+    fig.add_vline(x=threshold, line_dash="dot", annotation_text=f"threshold {threshold:.2f}")
+    return fig
+
+
+def calibration_figure(cal: pd.DataFrame) -> go.Figure:
+    fig = _fig("Calibration on validation", "Mean predicted probability in the bin",
+               "Share of positives in the bin", xaxis=_UNIT, yaxis=_UNIT)
+    fig.add_scatter(x=cal["mean_score"], y=cal["positive_rate"], customdata=cal["count"],
+                    mode="lines+markers", name="model",
+                    hovertemplate="predicted %{x:.3f}<br>observed %{y:.3f}<br>"
+                                  "%{customdata} shots<extra></extra>")
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfectly calibrated",
+                    line=dict(dash="dash", color="gray"), hoverinfo="skip")
+    return fig
+
+
+def corpus_histogram_figure(hist: pd.DataFrame, threshold: float, title: str,
+                            x_title: str = "Model score (probability of positive)") -> go.Figure:
+    """Shot counts per score bin over the whole corpus (log scale), with the threshold."""
+    fig = _fig(title, x_title, "Shots (log scale)", yaxis=dict(type="log"))
+    fig.add_bar(x=(hist["bin_low"] + hist["bin_high"]) / 2, y=hist["shots"],
+                width=hist["bin_high"] - hist["bin_low"], customdata=hist[["bin_low", "bin_high"]],
+                name="shots", marker_color=NEG,
+                hovertemplate="score %{customdata[0]:.2f}–%{customdata[1]:.2f}<br>"
+                              "%{y:,} shots<extra></extra>")
+    fig.add_vline(x=threshold, line_dash="dot", annotation_text=f"threshold {threshold:.2f}")
+    return fig
+
+
+def genre_share_figure(share: pd.DataFrame, threshold: float) -> go.Figure:
+    fig = _fig(f"Share of shots scoring ≥ {threshold:.2f}, by genre", "Genre",
+               "Share of the genre's shots (%)")
+    fig.add_bar(x=share["genre"].map(html.escape), y=share["share"] * 100, customdata=share[["above", "shots"]],
+                marker_color=POS, name="share",
+                hovertemplate="%{x}<br>%{y:.2f}% (%{customdata[0]:,} of %{customdata[1]:,})"
+                              "<extra></extra>")
+    return fig
+
+
+def task_scores_figure(ranking: pd.DataFrame, title: str) -> go.Figure:
+    """Every task's score of one shot, highest at the top."""
+    fig = _fig(title, "Model score (probability of positive)", "Task", xaxis=dict(range=[0, 1]))
+    fig.update_layout(height=max(360, 18 * len(ranking) + 120))
+    fig.add_bar(x=ranking["score"], y=ranking["task"], orientation="h", customdata=ranking["group"],
+                marker_color=POS, name="score",
+                hovertemplate="%{y} (%{customdata})<br>score %{x:.3f}<extra></extra>")
+    fig.update_yaxes(autorange="reversed")
+    return fig

@@ -1,0 +1,125 @@
+"""Search & score: use the trained model on the whole corpus, search by text or example,
+score a shot or your own embeddings with every task's model."""
+import streamlit as st
+
+from components import cache, figures_train as figs
+from components.data_source import require_dataset
+from components.export import chart
+from components.model_controls import model_controls
+from components.task_picker import task_picker
+from dashboard import DataError, corpus, tuning, uploads
+from dashboard.sources import Source
+from dashboard.trainer import ModelSpec
+
+SHOT_COLUMNS = {
+    "rank": "Rank", "key": "Key", "title": "Title", "genre": "Genre",
+    "start": st.column_config.NumberColumn("Start (s)", format="%.1f"),
+    "end": st.column_config.NumberColumn("End (s)", format="%.1f"),
+    "score": st.column_config.NumberColumn("Score", format="%.3f"),
+    "watch": st.column_config.LinkColumn("Watch", display_text="YouTube"),
+    "thumbnail": st.column_config.ImageColumn("Thumbnail"),
+}
+
+st.title("Search & score")
+ds = require_dataset()
+task = task_picker(ds, "search")
+source, spec = model_controls(ds, task)
+norms = cache.corpus_norms(ds, ds.fingerprint)
+
+
+def shot_list(table, name: str, key: str) -> None:
+    st.dataframe(table, hide_index=True, width="stretch", column_config=SHOT_COLUMNS)
+    st.download_button("Download these shots (CSV)", table.to_csv(index=False),
+                       file_name=f"{name}.csv", mime="text/csv", key=key,
+                       icon=":material/download:")
+
+
+def every_task_model() -> dict:
+    """The paper's model of every task (agg train split), training the missing ones."""
+    bar = st.progress(0.0, text="Training every task's model…")
+    models = {}
+    for i, t in enumerate(ds.tasks):
+        bar.progress(i / len(ds.tasks), text=f"Training every task's model… {t}")
+        run = cache.train_run(ds, ds.fingerprint, t, Source(), ModelSpec())
+        if run.ok:
+            models[t] = run.model
+    bar.empty()
+    return models
+
+
+top, zero_shot, example, every, upload = st.tabs(
+    ["Top unlabeled", "Zero-shot search", "Query by example", "Every task's score",
+     "Your embeddings"])
+
+with top:
+    with st.spinner(f"Training {spec.describe()} on {source.describe()}…"):
+        run = cache.train_run(ds, ds.fingerprint, task, source, spec)
+    if not run.ok:
+        st.warning(f"No model for this choice: {run.reason}", icon=":material/warning:")
+    else:
+        st.caption(f"**{task}** · {spec.describe()} on {source.describe()} · validation AP "
+                   f"{run.quality.ap.mean:.3f}")
+        scores = cache.corpus_scores(ds, ds.fingerprint, task, source, spec)
+        cols = st.columns(2)
+        threshold = cols[0].slider("Threshold", 0.0, 1.0, 0.5, 0.01, key="search_threshold")
+        k = cols[1].slider("Shots to list", 10, 200, 50, 10, key="search_k")
+        best = corpus.top_rows(scores, k, corpus.labeled_rows(ds, task))
+        st.metric("Shots at or above the threshold", f"{int((scores >= threshold).sum()):,}",
+                  f"{(scores >= threshold).mean():.2%} of {len(scores):,}", delta_color="off")
+        shot_list(corpus.shots_at(ds, best, scores), f"{task}-top-unlabeled", "search_dl_top")
+        hist = corpus.score_histogram(scores)
+        chart(figs.corpus_histogram_figure(hist, threshold, f"Scores of all {len(scores):,} shots"),
+              hist, name=f"{task}-corpus-scores", key="search_hist")
+        share = corpus.share_above_by_genre(ds, scores, threshold)
+        chart(figs.genre_share_figure(share, threshold), share, name=f"{task}-share-by-genre",
+              key="search_genre")
+
+with zero_shot:
+    text = ds.text_embeddings.get(task)
+    if text is None:
+        st.warning(f"text-embeddings.json has no embedding for {task!r}.", icon=":material/warning:")
+    else:
+        sims = corpus.cosine_to(ds.embeddings, norms, text)
+        st.caption(f"Shots ranked by cosine similarity to the text embedding of **{task}**.")
+        shot_list(corpus.shots_at(ds, corpus.top_rows(sims, 50), sims), f"{task}-zero-shot",
+                  "search_dl_zs")
+
+with example:
+    st.session_state.setdefault("search_example", ds.shots["key"].iloc[0])
+    key = st.text_input("Shot key (yt_id|frame_in)", key="search_example").strip()
+    try:
+        shot_list(corpus.nearest(ds, norms, key, 20), "nearest-shots", "search_dl_nn")
+    except KeyError:
+        st.error(f"Shot key: no shot has the key {key!r} in shot-data.csv.",
+                 icon=":material/error:")
+
+with every:
+    st.caption(f"Every task's model (the paper's LR-CV on its agg train split) scores shot "
+               f"`{key}` (set it under *Query by example*).")
+    if st.button("Score with every task's model", key="search_every_go"):
+        st.session_state["search_every"] = True
+    if st.session_state.get("search_every") and ds.rows([key])[0] >= 0:
+        ranking = tuning.ranking(ds, every_task_model(), ds.vectors([key])[0])
+        chart(figs.task_scores_figure(ranking, f"Every task's score of shot {key}"), ranking,
+              name="every-task-score", key="search_every_chart")
+
+with upload:
+    st.caption(f"Upload a .npy file: one embedding ({ds.dim},) or a matrix (rows, {ds.dim}) "
+               f"in the dataset's embedding space, at most {uploads.MAX_BYTES // 2**20} MiB. "
+               "It is read without unpickling.")
+    file = st.file_uploader("Embeddings (.npy)", type=["npy"], key="search_file")
+    if file is not None:
+        st.session_state["search_upload"] = (file.name, file.getvalue())
+    if "search_upload" in st.session_state:
+        name, data = st.session_state["search_upload"]
+        try:
+            x = uploads.read_embeddings(data, name, ds.dim)
+        except DataError as e:
+            st.error(str(e), icon=":material/error:")
+        else:
+            table = tuning.score_with_all(every_task_model(), x)
+            table.insert(0, "row", range(len(table)))
+            st.dataframe(table, hide_index=True, width="stretch")
+            st.download_button("Download the scores (CSV)", table.to_csv(index=False),
+                               file_name="scores-by-task.csv", mime="text/csv",
+                               key="search_dl_upload", icon=":material/download:")

@@ -1,0 +1,82 @@
+"""Train & tune: fit a classifier on a chosen source and see its quality at once."""
+import streamlit as st
+
+from components import cache, figures_train as figs
+from components.data_source import require_dataset
+from components.export import chart
+from components.formatting import number
+from components.model_controls import model_controls
+from components.task_picker import task_picker
+from dashboard import model_io, quality
+
+st.title("Train & tune")
+ds = require_dataset()
+task = task_picker(ds, "train")
+source, spec = model_controls(ds, task)
+
+with st.spinner(f"Training {spec.describe()} on {source.describe()}…"):
+    run = cache.train_run(ds, ds.fingerprint, task, source, spec)
+if run.training is not None:
+    st.caption(f"**{task}** · {source.describe()} · {spec.describe()} · "
+               f"{run.training.removed:,} validation keys removed from the source")
+if not run.ok:
+    st.warning(f"No model for this choice: {run.reason}", icon=":material/warning:")
+    st.stop()
+
+q, model = run.quality, run.model
+
+
+def ap_text(ap) -> str:
+    return "—" if ap is None or not ap.values else f"{ap.mean:.3f} ± {ap.std:.3f}"
+
+
+cols = st.columns(6)
+cols[0].metric("Model AP", ap_text(q.ap), help="The paper's model quality score: average "
+               "precision on the agg validation split, mean ± std over 5 bootstrap resamples")
+cols[1].metric("Baseline", number(q.baseline, "{:.3f}"),
+               help=f"AP of a random scorer: the positive rate of validation "
+                    f"({q.n_val_pos} of {q.n_val})")
+cols[2].metric("Zero-shot AP", ap_text(q.zero_shot), help="Cosine similarity to the task's "
+               "text embedding, on the same validation split")
+cols[3].metric("AVE AP", ap_text(q.ave) if q.ave else "n/a",
+               help="AP on the AVE validation set (19 shot-type tasks have one)")
+cols[4].metric("Data diversity", number(run.data_score), help="The paper's data diversity "
+               "score of the training set: 1.0 when every cluster holds ≥ 10 of each class")
+cols[5].metric("Training labels", f"{model.n_train:,}", f"{model.n_pos:,} positive",
+               delta_color="off", help=f"C = {model.C:.3g}" if model.C else None)
+
+threshold = st.slider("Threshold (a shot is called positive at score ≥ threshold)", 0.0, 1.0,
+                      0.5, 0.01, key="train_threshold")
+m = quality.at_threshold(run.val_y, run.val_scores, threshold)
+cols = st.columns([1, 1, 1, 3])
+cols[0].metric("Precision", number(m.precision, "{:.3f}"))
+cols[1].metric("Recall", number(m.recall, "{:.3f}"))
+cols[2].metric("F1", number(m.f1, "{:.3f}"))
+cols[3].dataframe(m.confusion(), width="stretch")
+
+pr = quality.pr_curve(run.val_y, run.val_scores)
+roc = quality.roc_curve(run.val_y, run.val_scores)
+scores = quality.score_table(run.val_y, run.val_scores)
+cal = quality.calibration(run.val_y, run.val_scores)
+left, right = st.columns(2)
+with left:
+    chart(figs.pr_figure(pr, q.ap.mean, q.baseline, threshold, (m.recall, m.precision)), pr,
+          name=f"{task}-pr-curve", key="train_pr")
+    chart(figs.score_histogram_figure(scores, threshold), scores,
+          name=f"{task}-validation-scores", key="train_hist")
+with right:
+    chart(figs.roc_figure(roc), roc, name=f"{task}-roc-curve", key="train_roc")
+    chart(figs.calibration_figure(cal), cal, name=f"{task}-calibration", key="train_cal")
+
+st.subheader("Export the model")
+card = model_io.card(model, task, source.describe(), ds.fingerprint, q.ap.mean, q.ap.std,
+                     q.n_val)
+cols = st.columns([1, 1, 3])
+cols[0].download_button("Model (skops)", model_io.dump(model.estimator),
+                        file_name=f"{task}-{spec.kind}.skops", icon=":material/download:",
+                        mime="application/octet-stream", key="train_dl_model")
+cols[1].download_button("Card (JSON)", model_io.card_json(card), mime="application/json",
+                        file_name=f"{task}-{spec.kind}.json", icon=":material/download:",
+                        key="train_dl_card")
+cols[2].caption("A scikit-learn estimator in skops format (no pickle). Load it with "
+                "`dashboard.model_io.load(data)`, which accepts only trusted types.")
