@@ -78,10 +78,10 @@ def lift_percentiles(exp2: pd.DataFrame, exp1: pd.DataFrame,
 
 
 def cumulative_gain(exp2: pd.DataFrame, exp1: pd.DataFrame) -> pd.DataFrame:
-    """Median across tasks of the gain over the most competitive baseline at the largest n
-    (best of random, zero-shot, combined): VA alone (Experiment 1), then the better of VA and
-    each decision process (Experiment 1 + 2), in AP points."""
-    cells = _cells(exp1)
+    """Median across the tasks of ``exp2`` of the gain over the most competitive baseline at
+    the largest n (best of random, zero-shot, combined): VA alone (Experiment 1), then the
+    better of VA and each decision process (Experiment 1 + 2), in AP points."""
+    cells = _cells(exp1[exp1["task"].isin(exp2["task"])])
     n = max(n for m, n in cells.columns if m == VA)
     baseline = pd.concat([cells[(m, n)] for m in SOURCES if (m, n) in cells], axis=1).max(axis=1)
     va = cells[(VA, n)]

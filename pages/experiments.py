@@ -59,6 +59,8 @@ with all_tab:
         if exp2 is None:
             st.info("Experiment 2 is not cached: run `python -m dashboard experiment2`.")
         else:
+            st.caption(f"Experiment 2 is cached for {exp2['task'].nunique()} of these "
+                       f"{exp1['task'].nunique()} tasks.")
             table3 = exp_summary.lift_percentiles(exp2, exp1)
             st.dataframe(table3.style.format("{:+.1f}"), use_container_width=True)
             st.download_button("Table 3 (CSV)", table3.to_csv(), file_name="table3.csv",
