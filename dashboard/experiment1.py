@@ -112,7 +112,7 @@ def _reference_rows(fits: TaskFits) -> list[dict]:
     rows = [{**_row(BASELINE, np.nan), "ap_mean": mean, "ap_std": std, "n_train": n_val,
              "n_pos": fits.val.pos_cnt}]
     if fits.text_embedding is None:
-        rows.append(_row(ZERO_SHOT_SCORER, np.nan, reason="no text embedding for this task"))
+        rows.append(_row(ZERO_SHOT_SCORER, np.nan, reason=fits.text_problem))
     else:
         ap = zero_shot_ap(fits.text_embedding, fits.val)
         rows.append({**_row(ZERO_SHOT_SCORER, np.nan), "ap_mean": ap.mean, "ap_std": ap.std,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import CmpLists, Dataset
+from .errors import DataError
 from .evaluation import SEED
 from .labels import LabeledDataset
 from .training import TrainingResult, fit_and_score
@@ -40,7 +41,12 @@ class TaskFits:
         self.val_keys = val.pos | val.neg
         self.checkpoints = ds.checkpoints(task)
         self.cmp: CmpLists = ds.cmp(task)
-        self.text_embedding = ds.text_embeddings.get(task)
+        try:
+            self.text_embedding = ds.text_embeddings.get(task)
+            self.text_problem = "" if self.text_embedding is not None else \
+                "no text embedding for this task"
+        except DataError as e:  # only the zero-shot scorer needs it
+            self.text_embedding, self.text_problem = None, str(e)
         keys = set(agg.keys).union(*(c.pos | c.neg for c in self.checkpoints),
                                    (k for k, _ in self.cmp.random + self.cmp.zero_shot))
         self._source = _Gathered(ds, keys)

@@ -21,6 +21,8 @@ with one_tab:
         if st.button("Compute this task", key="exp_compute_one", icon=":material/play_arrow:"):
             compute(ds, "experiment1", [task])
             st.rerun()
+    elif table["ap_mean"].isna().all():
+        st.error(f"No result for {task}: {table['reason'].iloc[0]}", icon=":material/error:")
     else:
         for reason in table.loc[table["reason"] != "", "reason"].unique():
             st.warning(reason, icon=":material/warning:")

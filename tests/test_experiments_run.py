@@ -110,5 +110,22 @@ def test_page_reports_a_task_without_validation_positive(ds, fresh_cache):
     at = _page()
     at.query_params["task"] = "timelapse"
     at.run()
+    assert not at.exception
+    assert any("validation split" in e.value for e in at.error)
+
+
+def test_page_names_a_broken_file_without_traceback(copy_of_demo, fresh_cache):
+    (copy_of_demo / "cmp" / "zoom.json").write_text("{not json")
+    (copy_of_demo / "text-embeddings.json").write_text("[]")
+    at = _page()
+    at.session_state["data_dir"] = str(copy_of_demo)
+    at.query_params["task"] = "zoom"
+    at.run()
+    at.button(key="exp_compute_one").click().run()
+    assert not at.exception
+    assert any("cmp/zoom.json" in e.value for e in at.error)
+    at.query_params["task"] = "pan"
+    at.run()
+    at.button(key="exp_compute_one").click().run()
     assert not at.exception and not at.error
-    assert any("validation split" in w.value for w in at.warning)
+    assert any("text-embeddings.json" in w.value for w in at.warning)
