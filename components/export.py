@@ -24,9 +24,12 @@ def chart(fig: go.Figure, data: pd.DataFrame | None = None, name: str | None = N
                     config={"toImageButtonOptions": {"format": "png", "filename": name,
                                                      "scale": 2}})
     row = st.container(horizontal=True)  # buttons keep their width in narrow columns
-    row.download_button("Figure (HTML)", fig.to_html(include_plotlyjs="cdn", full_html=True),
+    # the files are built only when a button is clicked: a rerun does not pay for them
+    row.download_button("Figure (HTML)",
+                        lambda: fig.to_html(include_plotlyjs="cdn", full_html=True),
                         file_name=f"{name}.html", mime="text/html", key=f"{key}-html",
-                        icon=":material/download:")
+                        icon=":material/download:", on_click="ignore")
     if data is not None:
-        row.download_button("Data (CSV)", data.to_csv(index=False), file_name=f"{name}.csv",
-                            mime="text/csv", key=f"{key}-csv", icon=":material/download:")
+        row.download_button("Data (CSV)", lambda: data.to_csv(index=False),
+                            file_name=f"{name}.csv", mime="text/csv", key=f"{key}-csv",
+                            icon=":material/download:", on_click="ignore")

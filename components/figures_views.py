@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from dashboard.agreement import STAT_NAMES
+from dashboard.tasks import OTHER_GROUP, TASK_GROUPS
 
 RATE_COLUMNS = {"pos_rate", "agreement", "unanimity", "majority_agreement"}
+# one fixed colour per group, the same in every chart (graph_objects, not plotly.express:
+# express takes 30-40 ms per figure, several times a page rerun's budget)
+GROUP_COLORS = dict(zip([*TASK_GROUPS, OTHER_GROUP], qualitative.Plotly))
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
@@ -23,14 +27,26 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go
     return fig
 
 
+def _rate_axis(axis, column: str) -> None:
+    if column in RATE_COLUMNS:
+        axis.update(tickformat=".0%")
+
+
+def _boxes(table: pd.DataFrame, column: str, label: str) -> list[go.Box]:
+    """One box per group, every task drawn as a point (hover: task and value)."""
+    fmt = ":.1%" if column in RATE_COLUMNS else ":.3~f"
+    return [go.Box(x=g["group"], y=g[column], name=group, text=g["task"], boxpoints="all",
+                   jitter=0.4, pointpos=0, marker_color=GROUP_COLORS.get(group),
+                   hovertemplate=f"%{{text}}<br>{label} %{{y{fmt}}}<extra>{group}</extra>")
+            for group, g in table.groupby("group", sort=False)]
+
+
 def group_distribution(tasks: pd.DataFrame, column: str, label: str) -> go.Figure:
     """Box per group with every task as a point (hover: task and value)."""
-    fig = px.box(tasks, x="group", y=column, points="all", color="group",
-                 hover_data={"task": True, "group": False})
+    fig = go.Figure(_boxes(tasks, column, label.split(" (")[0]))
     fig.update_layout(showlegend=False)
-    if column in RATE_COLUMNS:
-        fig.update_yaxes(tickformat=".0%")
-    return _layout(fig, f"{label} of the tasks, by group", "Group", label)
+    _rate_axis(fig.layout.yaxis, column)
+    return _layout(fig, f"{label.split(' (')[0]} of the tasks, by group", "Group", label)
 
 
 def positive_rate_by_genre(rates: pd.DataFrame, task: str, source: str) -> go.Figure:
@@ -50,7 +66,7 @@ def cohen_heatmap(matrix: pd.DataFrame, task: str) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=matrix.to_numpy(), x=list(matrix.columns), y=list(matrix.index), text=text.to_numpy(),
         texttemplate="%{text}", zmin=-1, zmax=1, colorscale="RdBu",
-        colorbar={"title": "kappa"},
+        colorbar={"title": "kappa (-1 to 1)"},
         hovertemplate="%{y} vs %{x}: Cohen's kappa %{text}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, f"Pairwise Cohen's kappa: {task}", "Annotator", "Annotator", height=360)
@@ -71,49 +87,61 @@ def annotator_bars(table: pd.DataFrame, task: str) -> go.Figure:
                    height=360)
 
 
-def ranked_agreement(table: pd.DataFrame, stat: str) -> go.Figure:
-    """Horizontal bar per task, ranked by ``stat``, coloured by group."""
-    t = table.sort_values(stat, ascending=True)
-    fig = px.bar(t, x=stat, y="task", color="group", orientation="h",
-                 hover_data={"pos_rate": ":.1%", "shots": True, stat: ":.3f"})
-    fig.update_yaxes(categoryorder="array", categoryarray=t["task"].tolist(), dtick=1,
-                     tickfont={"size": 10})
-    if stat in RATE_COLUMNS:
-        fig.update_xaxes(tickformat=".0%")
-    return _layout(fig, f"Tasks ranked by {STAT_NAMES[stat]}", _stat_axis(stat), "Task",
-                   height=max(420, 16 * len(t)))
-
-
 def _stat_axis(stat: str) -> str:
     return (f"{STAT_NAMES[stat]} (% of shots)" if stat in RATE_COLUMNS
             else f"{STAT_NAMES[stat]} (-1 to 1)")
 
 
+def ranked_agreement(table: pd.DataFrame, stat: str) -> go.Figure:
+    """Horizontal bar per task, ranked by ``stat``, coloured by group."""
+    t = table.sort_values(stat, ascending=True)
+    fig = go.Figure([go.Bar(x=g[stat], y=g["task"], orientation="h", name=group,
+                            marker_color=GROUP_COLORS.get(group),
+                            customdata=g[["pos_rate", "shots"]],
+                            hovertemplate=f"%{{y}}: {STAT_NAMES[stat]} %{{x:.3f}}<br>"
+                                          "positive rate %{customdata[0]:.1%}, "
+                                          "%{customdata[1]} shots<extra></extra>")
+                     for group, g in t.groupby("group", sort=False)])
+    fig.update_yaxes(categoryorder="array", categoryarray=t["task"].tolist(), dtick=1,
+                     tickfont={"size": 10})
+    _rate_axis(fig.layout.xaxis, stat)
+    return _layout(fig, f"Tasks ranked by {STAT_NAMES[stat]}", _stat_axis(stat), "Task",
+                   height=max(420, 16 * len(t)))
+
+
 def agreement_vs_pos_rate(table: pd.DataFrame, stat: str) -> go.Figure:
     """One point per task: positive rate against ``stat``, coloured by group."""
-    fig = px.scatter(table, x="pos_rate", y=stat, color="group", hover_name="task",
-                     hover_data={"shots": True, "pos_rate": ":.1%", stat: ":.3f"})
+    fig = go.Figure([go.Scatter(x=g["pos_rate"], y=g[stat], mode="markers", name=group,
+                                text=g["task"], marker={"size": 9,
+                                                        "color": GROUP_COLORS.get(group)},
+                                hovertemplate=f"%{{text}}<br>positive rate %{{x:.1%}}<br>"
+                                              f"{STAT_NAMES[stat]} %{{y:.3f}}<extra>{group}"
+                                              "</extra>")
+                     for group, g in table.groupby("group", sort=False)])
     fig.update_xaxes(tickformat=".0%")
-    if stat in RATE_COLUMNS:
-        fig.update_yaxes(tickformat=".0%")
+    _rate_axis(fig.layout.yaxis, stat)
     return _layout(fig, f"{STAT_NAMES[stat]} versus positive rate", "Positive rate (% of shots)",
                    _stat_axis(stat))
 
 
 def agreement_by_group(table: pd.DataFrame, stat: str) -> go.Figure:
     """Box per group of ``stat`` over its tasks."""
-    fig = px.box(table, x="group", y=stat, points="all", color="group",
-                 hover_data={"task": True, "group": False})
+    fig = go.Figure(_boxes(table, stat, STAT_NAMES[stat]))
     fig.update_layout(showlegend=False)
-    if stat in RATE_COLUMNS:
-        fig.update_yaxes(tickformat=".0%")
+    _rate_axis(fig.layout.yaxis, stat)
     return _layout(fig, f"{STAT_NAMES[stat]} by group", "Group", _stat_axis(stat))
 
 
 def annotator_quality(quality: pd.DataFrame) -> go.Figure:
     """Per annotator over all tasks: agreement with the majority, split by role."""
-    fig = px.box(quality, x="annotator", y="majority_agreement", color="role", points="all",
-                 hover_data={"task": True, "pos_rate": ":.1%", "majority_agreement": ":.1%"})
+    fig = go.Figure([go.Box(x=g["annotator"], y=g["majority_agreement"], name=role,
+                            text=g["task"], boxpoints="all", jitter=0.4, pointpos=0,
+                            customdata=g[["pos_rate"]],
+                            hovertemplate="%{text}: annotator %{x} agrees with the majority "
+                                          "on %{y:.1%}<br>positive rate %{customdata[0]:.1%}"
+                                          f"<extra>{role}</extra>")
+                     for role, g in quality.groupby("role", sort=True)])
+    fig.update_layout(boxmode="group")
     fig.update_yaxes(tickformat=".0%")
     return _layout(fig, "Agreement of each annotator with the majority, over all tasks",
                    "Annotator", "Agreement with majority (% of shots)")
