@@ -49,7 +49,7 @@ with all_tab:
                            "tasks where VA has the higher AP (%)"), beats, key="exp_fig9")
         st.subheader("Median AP gain of VA over combined, in points (Table 2)")
         table2 = exp_summary.median_gain_table(exp1)
-        st.dataframe(table2.style.format("{:+.1f}"), use_container_width=True)
+        st.dataframe(table2.style.format("{:+.1f}"), width="stretch")
         st.download_button("Table 2 (CSV)", table2.to_csv(), file_name="table2.csv",
                            mime="text/csv", key="exp_table2_csv", icon=":material/download:")
         gains = exp_summary.task_gains(exp1)
@@ -64,8 +64,11 @@ with all_tab:
             st.caption(f"Experiment 2 is cached for {exp2['task'].nunique()} of these "
                        f"{exp1['task'].nunique()} tasks.")
             table3 = exp_summary.lift_percentiles(exp2, exp1)
-            st.dataframe(table3.style.format("{:+.1f}"), use_container_width=True)
+            st.dataframe(table3.style.format("{:+.1f}"), width="stretch")
             st.download_button("Table 3 (CSV)", table3.to_csv(), file_name="table3.csv",
                                mime="text/csv", key="exp_table3_csv", icon=":material/download:")
             st.dataframe(exp_summary.cumulative_gain(exp2, exp1), hide_index=True,
-                         use_container_width=True)
+                         width="stretch", column_config={
+                             "method": "Method", "median_gain": st.column_config.NumberColumn(
+                                 "Median AP gain over the best baseline, largest n (points)",
+                                 format="%+.1f")})

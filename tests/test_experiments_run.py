@@ -9,7 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import Dataset, cli, experiment_runner
+from dashboard.decision import Exp2Config
 from dashboard.experiment1 import Exp1Config
+from dashboard.results_cache import ResultsCache
 
 TASKS = ["zoom", "pan", "timelapse"]  # two cheap tasks and one whose split has no val positive
 SMALL = Exp1Config(ns=(25, 100))
@@ -87,12 +89,17 @@ def _page() -> AppTest:
 
 def test_page_renders_from_the_cache_and_computes_on_demand(ds, fresh_cache):
     experiment_runner.run(ds, "experiment1", ["zoom"])
+    steps = pd.DataFrame({"task": "zoom", "group": "motion", "policy": ["round-robin"] * 2,
+                          "step": [1, 2], "choice": ["agg", "zero_shot"], "ap_mean": [.5, .6],
+                          "ap_std": 0.0, "n_train": [25, 50], "n_pos": [5, 9], "reason": ""})
+    ResultsCache("experiment2", ds.fingerprint, Exp2Config()).save("zoom", steps)
     at = _page()
     at.query_params["task"] = "zoom"
     at.run()
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) >= 3  # the task's curve, Fig 7, Fig 9 (+ gains)
+    assert len(at.get("plotly_chart")) == 4  # the task's curve, Fig 7, Fig 9, gains per task
     assert "1 of" in at.caption[0].value
+    assert "round-robin" in at.dataframe[1].value.index  # Table 3 from the cached steps
 
     at.query_params["task"] = "pan"
     at.run()
