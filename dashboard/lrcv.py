@@ -6,7 +6,8 @@ start along the path of C), same choice of C (highest sum of fold APs, first on 
 refit on all data warm-started from the mean of the best fold coefficients. What is cheaper:
 the data is gathered as float64 once, the loss is a few NumPy lines instead of a process
 pool and a scorer per C, BLAS runs single-threaded (its threads only cost time on such small
-products). Coefficients agree with scikit-learn's to about 1e-12 (tests/test_lrcv.py).
+products), and scipy's L-BFGS-B step function is driven directly, without the wrappers of
+``optimize.minimize``. Coefficients agree with scikit-learn's to about 1e-12 (tests/test_lrcv.py).
 (Solving a fold with fewer rows than dimensions in the basis of its rows was tried: it is
 slower here and, on separable folds, stops L-BFGS elsewhere and picks another C.)
 """
@@ -24,6 +25,9 @@ CS = np.logspace(-4, 4, 10)
 TOL = 1e-4
 MAX_ITER = 1000
 N_SPLITS = 5
+MAXLS = 50  # scikit-learn's L-BFGS-B options
+FTOL = 64 * np.finfo(float).eps
+MAX_FUN = 15_000  # scipy's default
 
 
 @dataclass(frozen=True)
@@ -80,11 +84,58 @@ def _loss_grad(w, x, y, sw, sw_sum, l2):
 
 def _minimize(x, y, sw, C, w0, max_iter, tol):
     sw_sum = len(y) if sw is None else float(sw.sum())
-    res = optimize.minimize(_loss_grad, w0, method="L-BFGS-B", jac=True,
-                            args=(x, y, sw, sw_sum, 1.0 / (C * sw_sum)),
-                            options={"maxiter": max_iter, "maxls": 50, "gtol": tol,
-                                     "ftol": 64 * np.finfo(float).eps})
+    args = (x, y, sw, sw_sum, 1.0 / (C * sw_sum))
+    if _setulb is not None:
+        return _lbfgsb_loop(args, w0, max_iter, tol)
+    res = optimize.minimize(_loss_grad, w0, method="L-BFGS-B", jac=True, args=args,
+                            options={"maxiter": max_iter, "maxls": MAXLS, "gtol": tol,
+                                     "ftol": FTOL})
     return res.x, int(res.nit)
+
+
+def _find_setulb():
+    """scipy's L-BFGS-B step function when it has the signature of scipy >= 1.15, else None
+    (then ``optimize.minimize`` is used: same iterates, about 20% slower)."""
+    try:
+        from scipy.optimize import _lbfgsb
+
+        setulb = _lbfgsb.setulb
+        n, m = 2, 10
+        setulb(m, np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n, np.int32), np.array(0.0),
+               np.zeros(n), 1e7, 1e-5, np.zeros(2 * m * n + 5 * n + 11 * m * m + 8 * m),
+               np.zeros(3 * n, np.int32), np.zeros(2, np.int32), np.zeros(4, np.int32),
+               np.zeros(44, np.int32), np.zeros(29), MAXLS, np.zeros(2, np.int32))
+        return setulb
+    except Exception:  # private API: absent or another signature in other scipy versions
+        return None
+
+
+def _lbfgsb_loop(args, w0, max_iter, tol, m=10):
+    """scipy's ``_minimize_lbfgsb`` loop without its per-call wrappers: the same calls of
+    the same L-BFGS-B step function, so the same iterates."""
+    n = len(w0)
+    w, f, g = np.array(w0, dtype=np.float64), np.array(0.0), np.zeros(n)
+    bounds, nbd = np.zeros(n), np.zeros(n, np.int32)
+    wa = np.zeros(2 * m * n + 5 * n + 11 * m * m + 8 * m)
+    iwa, task, ln_task = np.zeros(3 * n, np.int32), np.zeros(2, np.int32), np.zeros(2, np.int32)
+    lsave, isave, dsave = np.zeros(4, np.int32), np.zeros(44, np.int32), np.zeros(29)
+    factr = FTOL / np.finfo(float).eps
+    n_iter = n_eval = 0
+    while True:
+        _setulb(m, w, bounds, bounds, nbd, f, g, factr, tol, wa, iwa, task, lsave, isave,
+                dsave, MAXLS, ln_task)
+        if task[0] == 3:  # evaluate at w
+            f, g = _loss_grad(w, *args)
+            n_eval += 1
+        elif task[0] == 1:  # a new iterate
+            n_iter += 1
+            if n_iter >= max_iter or n_eval > MAX_FUN:
+                task[:] = 5, 504  # stop
+        else:  # converged, or stopped
+            return w, n_iter
+
+
+_setulb = _find_setulb()
 
 
 def fit_path(x, y, Cs, sw=None, w0=None, max_iter=MAX_ITER, tol=TOL):

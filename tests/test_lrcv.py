@@ -71,3 +71,13 @@ def test_public_api_of_the_seed_snippet():
     clf = models.LogisticRegression(scoring="average_precision").fit(x, y)
     assert clf.predict_proba(rng.rand(1, 512)).shape == (1,)
     assert clf.predict(x).dtype == bool
+
+
+def test_direct_lbfgsb_loop_gives_the_iterates_of_scipy_minimize(ds, monkeypatch):
+    assert lrcv._setulb is not None  # the pinned scipy has the step function we drive
+    train, _ = ds.agg_labels(ds.tasks[2]).split()
+    direct = lrcv.fit_cv(train.x, train.y, seed=0)
+    monkeypatch.setattr(lrcv, "_setulb", None)
+    wrapped = lrcv.fit_cv(train.x, train.y, seed=0)
+    assert direct.C == wrapped.C and direct.n_iter == wrapped.n_iter
+    np.testing.assert_array_equal(direct.coef, wrapped.coef)
