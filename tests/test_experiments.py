@@ -190,3 +190,19 @@ def test_lift_percentiles_and_cumulative_gain():
     assert gain["Experiment 1 + 2 (q)"] == pytest.approx(5)
     # with p: .92, .75, .4, .95 -> 7, 15, -10, 5 -> median 6
     assert gain["Experiment 1 + 2 (p)"] == pytest.approx(6)
+
+
+def test_figures_have_titles_axes_and_hover(trained):
+    from components.figures_experiments import ap_vs_labels, share_curves, task_gain_bars
+
+    _, exp1, _, _ = trained
+    figs = [ap_vs_labels(exp1, TASK),
+            share_curves(exp_summary.enough_data(_hand_made()), "Fig 7", "tasks (%)"),
+            task_gain_bars(exp_summary.task_gains(_hand_made()).query("n == 1000"), 1000)]
+    for fig in figs:
+        assert fig.layout.title.text and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+        assert any(t.hovertemplate for t in fig.data)
+    curve = figs[0]
+    assert curve.layout.xaxis.type == "log"
+    assert {t.name for t in curve.data if t.name} == {RANDOM, ZERO_SHOT, COMBINED, "VA checkpoints"}
+    assert len(curve.layout.shapes) == 2  # zero-shot scorer and baseline lines
