@@ -19,8 +19,8 @@ def task_picker(ds: Dataset, key: str, container=st.sidebar) -> str:
     if wanted in tasks and st.session_state.get(task_key) != wanted:
         st.session_state[group_key] = ds.group(wanted)
         st.session_state[task_key] = wanted
-    group = container.selectbox("Group", groups, index=groups.index(ds.group(default)),
-                                key=group_key)
+    st.session_state.setdefault(group_key, ds.group(default))  # not index=: Streamlit warns
+    group = container.selectbox("Group", groups, key=group_key)  # when both set a value
     in_group = [t for t in tasks if ds.group(t) == group]
     if st.session_state.get(task_key) not in in_group:
         st.session_state[task_key] = in_group[0]
