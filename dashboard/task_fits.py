@@ -24,7 +24,10 @@ class _Gathered:
         self._x = ds.vectors(keys)
 
     def vectors(self, keys) -> np.ndarray:
-        return self._x[self._index.get_indexer(pd.Index(keys, dtype="str"))]
+        rows = self._index.get_indexer(pd.Index(keys, dtype="str"))
+        if (rows < 0).any():
+            raise KeyError(f"{int((rows < 0).sum())} keys were not gathered for this task")
+        return self._x[rows]
 
 
 class TaskFits:
