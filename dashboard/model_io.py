@@ -35,9 +35,10 @@ def dump(estimator) -> bytes:
     return sio.dumps(estimator)
 
 
-def load(data: bytes, name: str = "model file"):
+def load(data: bytes, name: str = "model file", dim: int | None = None):
     """A scikit-learn estimator from skops bytes; any type skops does not trust by default
-    is refused (DataError naming the file and the types)."""
+    is refused, as is a model for another embedding dimension than ``dim`` (DataError naming
+    the file and what is wrong)."""
     import skops.io as sio
 
     try:
@@ -52,4 +53,8 @@ def load(data: bytes, name: str = "model file"):
     if not hasattr(estimator, "predict_proba"):
         raise DataError(name, f"holds a {type(estimator).__name__}, not a classifier with "
                               "predict_proba")
+    n_features = getattr(estimator, "n_features_in_", dim)
+    if dim is not None and n_features != dim:
+        raise DataError(name, f"is a model of {n_features}-dimensional inputs; the dataset's "
+                              f"embeddings have {dim}")
     return estimator

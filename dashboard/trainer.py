@@ -65,17 +65,22 @@ class TrainedModel:
         return float(self.estimator.C) if self.spec.kind != MLP else None
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """Probability of the positive class per row, float32, in chunks (for the corpus)."""
-        out = np.empty(len(x), np.float32)
-        linear = hasattr(self.estimator, "coef_")
-        if linear:
-            coef = self.estimator.coef_[0].astype(np.float32)
-            b = np.float32(self.estimator.intercept_[0])
-        for start in range(0, len(x), SCORE_CHUNK):
-            chunk = x[start:start + SCORE_CHUNK]
-            out[start:start + len(chunk)] = (expit(chunk @ coef + b) if linear else
-                                             self.estimator.predict_proba(chunk)[:, 1])
-        return out
+        return predict_proba(self.estimator, x)
+
+
+def predict_proba(estimator, x: np.ndarray) -> np.ndarray:
+    """Probability of the positive class per row of ``x``, float32, in chunks (for the
+    corpus); a linear model is applied as one float32 product, without input copies."""
+    out = np.empty(len(x), np.float32)
+    linear = hasattr(estimator, "coef_")
+    if linear:
+        coef = estimator.coef_[0].astype(np.float32)
+        b = np.float32(estimator.intercept_[0])
+    for start in range(0, len(x), SCORE_CHUNK):
+        chunk = x[start:start + SCORE_CHUNK]
+        out[start:start + len(chunk)] = (expit(chunk @ coef + b) if linear else
+                                         estimator.predict_proba(chunk)[:, 1])
+    return out
 
 
 def train(spec: ModelSpec, train_set: LabeledDataset) -> TrainedModel:

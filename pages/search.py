@@ -47,9 +47,9 @@ def every_task_model() -> dict:
     return models
 
 
-top, zero_shot, example, every, upload = st.tabs(
+top, zero_shot, example, every, upload, saved = st.tabs(
     ["Top unlabeled", "Zero-shot search", "Query by example", "Every task's score",
-     "Your embeddings"])
+     "Your embeddings", "Saved model"])
 
 with top:
     with st.spinner(f"Training {spec.describe()} on {source.describe()}…"):
@@ -123,3 +123,20 @@ with upload:
             st.download_button("Download the scores (CSV)", table.to_csv(index=False),
                                file_name="scores-by-task.csv", mime="text/csv",
                                key="search_dl_upload", icon=":material/download:")
+
+with saved:
+    st.caption("Score the corpus with a model file saved from *Train & tune* (.skops). Only "
+               "types that skops trusts by default are loaded; nothing is unpickled.")
+    file = st.file_uploader("Model (.skops)", type=["skops"], key="search_model_file")
+    if file is not None:
+        st.session_state["search_model"] = (file.name, file.getvalue())
+    if "search_model" in st.session_state:
+        name, data = st.session_state["search_model"]
+        try:
+            scores = cache.saved_model_scores(ds, ds.fingerprint, name, data)
+        except DataError as e:
+            st.error(str(e), icon=":material/error:")
+        else:
+            best = corpus.top_rows(scores, 50, corpus.labeled_rows(ds, task))
+            st.caption(f"Top unlabeled shots of **{task}** under `{name}`.")
+            shot_list(corpus.shots_at(ds, best, scores), "saved-model-top", "search_dl_saved")

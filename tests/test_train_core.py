@@ -194,3 +194,11 @@ def test_loading_refuses_untrusted_types_and_pickles():
         model_io.load(sio.dumps(adam), "adam.skops")
     with pytest.raises(DataError, match="is not a skops model file"):
         model_io.load(pickle.dumps(adam), "model.pkl")
+
+
+def test_a_model_of_another_dimension_is_refused(ds):
+    from sklearn.linear_model import LogisticRegression
+
+    small = LogisticRegression().fit(np.eye(4), [0, 1, 0, 1])
+    with pytest.raises(DataError, match="4-dimensional inputs; the dataset's embeddings have 512"):
+        model_io.load(model_io.dump(small), "small.skops", ds.dim)

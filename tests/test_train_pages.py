@@ -80,3 +80,20 @@ def test_upload_path_scores_every_task_and_rejects_bad_files(demo_dir, ds):
     at.session_state["search_upload"] = ("bad.npy", _npy(np.ones((2, 7), np.float32)))
     at.run()
     assert any("bad.npy: has dimension 7" in e.value for e in at.error)
+
+
+def test_a_saved_model_file_scores_the_corpus_and_a_bad_one_is_refused(demo_dir, ds):
+    from dashboard import model_io, tuning
+    from dashboard.sources import Source
+    from dashboard.trainer import ModelSpec
+
+    run = tuning.train_run(ds, TASK, Source(), ModelSpec())
+    at = _open("pages/search.py")
+    at.session_state["search_model"] = ("closeup.skops", model_io.dump(run.model.estimator))
+    at.run()
+    assert not at.exception and not at.error
+    table = at.dataframe[-1].value
+    assert len(table) == 50 and table["score"].is_monotonic_decreasing
+    at.session_state["search_model"] = ("evil.skops", b"\x80\x04not a zip")
+    at.run()
+    assert any(e.value.startswith("evil.skops: is not a skops model file") for e in at.error)
