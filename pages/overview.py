@@ -27,13 +27,17 @@ for message in broken["error"]:
 
 st.subheader("Tasks")
 st.caption("Sort by clicking a column header; *Browse* opens the task's shots.")
+picked = st.pills("Groups", list(dict.fromkeys(tasks["group"])), selection_mode="multi",
+                  key="overview_groups", help="Show only these groups (none: all)")
 table = tasks.drop(columns="error" if broken.empty else [])
 table.insert(1, "browse", tasks["task"].map(browse_url))
 st.dataframe(
-    table, hide_index=True, width="stretch",
+    table[table["group"].isin(picked)] if picked else table, hide_index=True, width="stretch",
+    height=560,
     column_config={
         "task": "Task", "group": "Group",
-        "browse": st.column_config.LinkColumn("Browse", display_text="Open ↗"), "agg": st.column_config.NumberColumn("Agg labels"),
+        "browse": st.column_config.LinkColumn("Browse", display_text="Open ↗"),
+        "agg": st.column_config.NumberColumn("Agg labels"),
         "positives": "Positives",
         "pos_rate": st.column_config.ProgressColumn("Positive rate", format="percent",
                                                     min_value=0, max_value=1),

@@ -53,6 +53,10 @@ def test_overview_groups_and_browse_links(ds):
     assert groups["agreement"].tolist() == pytest.approx(expected["agreement"].tolist())
     at.segmented_control(key="overview_metric").set_value("data_score").run()
     assert not at.exception
+    at.pills(key="overview_groups").set_value(["motion", "focus"]).run()
+    shown = next(d.value for d in at.dataframe if "browse" in d.value.columns)
+    assert set(shown["group"]) == {"motion", "focus"}
+    assert len(shown) == sum(ds.group(t) in ("motion", "focus") for t in ds.tasks)
 
 
 def test_browse_url_selects_task(ds):
