@@ -178,8 +178,8 @@ def checkpoint_ap(aps: pd.DataFrame, zero_shot: float, baseline: float, task: st
                               (baseline, "Positive-rate baseline", "dot")):
         if not np.isnan(value):
             fig.add_scatter(x=[aps["checkpoint"].min(), aps["checkpoint"].max()],
-                            y=[value, value], mode="lines", name=name,
-                            line={"dash": dash}, hovertemplate=f"{name}: {value:.3f}<extra></extra>")
+                            y=[value, value], mode="lines", name=name, line={"dash": dash},
+                            hovertemplate=f"{name}: {value:.3f}<extra></extra>")
     fig.update_yaxes(range=[0, 1.02])
     return _layout(fig, f"Average precision per checkpoint: {task}", "Checkpoint (in order)",
                    "Average precision (0 to 1)")

@@ -13,7 +13,6 @@ import pandas as pd
 
 from .dataset import AggLabels, Dataset
 from .errors import DataError
-from .evaluation import unanimity_rate
 
 STAT_COLUMNS = ["unanimity", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "cohen_mean"]
 ANNOTATOR_COLUMNS = ["task", "annotator", "role", "shots", "pos_rate", "majority_agreement"]

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import checkpoints, config
-from dashboard import Dataset
+from dashboard import Dataset, checkpoints, config
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
