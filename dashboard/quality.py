@@ -94,10 +94,10 @@ class ThresholdMetrics:
         return 2 * p * r / (p + r) if p + r > 0 else float("nan")
 
     def confusion(self) -> pd.DataFrame:
-        """Rows: actual label; columns: predicted label."""
+        """Rows: the actual label; columns: the call at the threshold."""
         return pd.DataFrame([[self.tp, self.fn], [self.fp, self.tn]],
-                            index=["actual positive", "actual negative"],
-                            columns=["predicted positive", "predicted negative"])
+                            index=["positive", "negative"],
+                            columns=["called positive", "called negative"])
 
 
 def at_threshold(y: np.ndarray, scores: np.ndarray, threshold: float) -> ThresholdMetrics:

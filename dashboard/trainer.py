@@ -14,9 +14,9 @@ from .labels import LabeledDataset
 from .models import LogisticRegression, as_sklearn
 
 LR_CV, LR_C, MLP = "lr_cv", "lr_c", "mlp"
-KINDS = {LR_CV: "Logistic regression, C by 5-fold CV (paper)",
+KINDS = {LR_CV: "LR-CV (the paper's: C by 5-fold CV)",
          LR_C: "Logistic regression, fixed C",
-         MLP: "Neural network (one hidden layer of 64, non-linear)"}
+         MLP: "MLP (non-linear, 64 hidden units)"}
 MLP_HIDDEN = 64
 SCORE_CHUNK = 65_536
 

@@ -65,7 +65,8 @@ with top:
         k = cols[1].slider("Shots to list", 10, 200, 50, 10, key="search_k")
         best = corpus.top_rows(scores, k, corpus.labeled_rows(ds, task))
         st.metric("Shots at or above the threshold", f"{int((scores >= threshold).sum()):,}",
-                  f"{(scores >= threshold).mean():.2%} of {len(scores):,}", delta_color="off")
+                  f"{(scores >= threshold).mean():.2%} of {len(scores):,}", delta_color="off",
+                  delta_arrow="off")
         shot_list(corpus.shots_at(ds, best, scores), f"{task}-top-unlabeled", "search_dl_top")
         hist = corpus.score_histogram(scores)
         chart(figs.corpus_histogram_figure(hist, threshold, f"Scores of all {len(scores):,} shots"),

@@ -26,24 +26,30 @@ if not run.ok:
 q, model = run.quality, run.model
 
 
-def ap_text(ap) -> str:
-    return "—" if ap is None or not ap.values else f"{ap.mean:.3f} ± {ap.std:.3f}"
+def ap_metric(col, label: str, ap, help: str) -> None:
+    """AP mean as the value and ± std under it ("—" when undefined)."""
+    ok = ap is not None and ap.values
+    col.metric(label, f"{ap.mean:.3f}" if ok else "—", f"± {ap.std:.3f}" if ok else None,
+               delta_color="off", delta_arrow="off", help=help)
 
 
 cols = st.columns(6)
-cols[0].metric("Model AP", ap_text(q.ap), help="The paper's model quality score: average "
-               "precision on the agg validation split, mean ± std over 5 bootstrap resamples")
+ap_metric(cols[0], "Model AP", q.ap, "The paper's model quality score: average precision on "
+          "the agg validation split, mean ± std over 5 bootstrap resamples")
 cols[1].metric("Baseline", number(q.baseline, "{:.3f}"),
                help=f"AP of a random scorer: the positive rate of validation "
                     f"({q.n_val_pos} of {q.n_val})")
-cols[2].metric("Zero-shot AP", ap_text(q.zero_shot), help="Cosine similarity to the task's "
-               "text embedding, on the same validation split")
-cols[3].metric("AVE AP", ap_text(q.ave) if q.ave else "n/a",
-               help="AP on the AVE validation set (19 shot-type tasks have one)")
+ap_metric(cols[2], "Zero-shot AP", q.zero_shot, "Cosine similarity to the task's text "
+          "embedding, on the same validation split")
+if q.ave is None:
+    cols[3].metric("AVE AP", "n/a", help="Only the 19 AVE shot-type tasks have an AVE set")
+else:
+    ap_metric(cols[3], "AVE AP", q.ave, "AP on the task's AVE validation set")
 cols[4].metric("Data diversity", number(run.data_score), help="The paper's data diversity "
                "score of the training set: 1.0 when every cluster holds ≥ 10 of each class")
 cols[5].metric("Training labels", f"{model.n_train:,}", f"{model.n_pos:,} positive",
-               delta_color="off", help=f"C = {model.C:.3g}" if model.C else None)
+               delta_color="off", delta_arrow="off",
+               help=f"C = {model.C:.3g}" if model.C else None)
 
 threshold = st.slider("Threshold (a shot is called positive at score ≥ threshold)", 0.0, 1.0,
                       0.5, 0.01, key="train_threshold")

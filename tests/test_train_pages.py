@@ -26,8 +26,8 @@ def train(demo_dir):
 
 def test_train_page_trains_and_shows_ap(train, ds):
     assert not train.exception and not train.error
-    ap = _metric(train, "Model AP")
-    mean, std = (float(v) for v in ap.split(" ± "))
+    ap = next(m for m in train.metric if m.label == "Model AP")
+    mean, std = float(ap.value), float(ap.delta.removeprefix("± "))
     assert 0.5 < mean <= 1 and std >= 0
     assert float(_metric(train, "Baseline")) < mean
     assert "validation keys removed" in train.caption[0].value
