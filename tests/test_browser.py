@@ -117,7 +117,7 @@ def test_registered_pages_are_found():
 
 
 @pytest.mark.parametrize("name, path", registered_pages())
-def test_page_in_browser(server, browser, name, path):
+def test_page_in_browser(browser, server, name, path):
     page = browser.new_page(viewport={"width": 1400, "height": 2600})
     try:
         page.goto(f"{server}/{path}?task={TASK}", wait_until="domcontentloaded")

@@ -152,7 +152,8 @@ def test_agreement_undefined_kappa_shows_dash(no_positive_task):
     assert m["Gwet's AC1"] == "1.000"
 
 
-def test_checkpoints_compute_then_reopen_from_disk(ds):
+def test_checkpoints_compute_then_reopen_from_disk(ds, tmp_path, monkeypatch):
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))  # cold: other tests may fill the cache
     at = run_page("pages/checkpoints.py", TASK)
     assert any("Not computed yet" in i.value for i in at.info)
     at.button(key="checkpoints_compute").click().run()
@@ -169,7 +170,9 @@ def test_checkpoints_compute_then_reopen_from_disk(ds):
     assert len(diffs) == len(ds.checkpoints(TASK)) - 1
 
 
-def test_checkpoints_no_validation_positive_is_a_message(no_positive_task):
+def test_checkpoints_no_validation_positive_is_a_message(no_positive_task, tmp_path,
+                                                         monkeypatch):
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
     at = run_page("pages/checkpoints.py", no_positive_task)
     at.button(key="checkpoints_compute").click().run()
     assert not at.exception
