@@ -76,12 +76,11 @@ if len(diffs):
                                                                     display_text="Open ↗")})
 
 st.header("Across tasks")
-done = checkpoints.last_vs_best(ds, root)
 missing = [t for t in ds.tasks if not checkpoints.cache_path(root, ds, t).is_file()]
 if missing and st.button(f"Compute the {len(missing)} remaining tasks (slow)",
                          icon=":material/play_arrow:", key="checkpoints_compute_all"):
     compute(missing)
-    st.rerun()
+done = checkpoints.last_vs_best(ds, root)
 if done.empty:
     st.info("No task computed yet.", icon=":material/info:")
 else:

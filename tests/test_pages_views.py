@@ -187,3 +187,25 @@ def test_broken_task_file_is_an_error_in_the_page(copy_of_demo, monkeypatch, pag
     at = run_page(page, task)
     assert not at.exception
     assert any(f"{task}.json" in e.value for e in at.error)
+
+
+def test_checkpoints_compute_all_tasks(ds, tmp_path, monkeypatch):
+    """The across-tasks button computes every missing task (a fast stand-in for the fits)."""
+    import pandas as pd
+
+    def fake(ds, task, progress=None):
+        progress(1.0, "done")
+        return checkpoints.CheckpointAPs(task, pd.DataFrame(
+            {"checkpoint": [1, 2], "n_train": [10, 20], "n_pos": [3, 6], "ap_mean": [0.8, 0.6],
+             "ap_std": [0.1, 0.1], "reason": ["", ""]}), 0.5, 0.05, 0.3)
+
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(checkpoints, "compute_aps", fake)
+    at = run_page("pages/checkpoints.py", TASK)
+    assert any("No task computed yet" in i.value for i in at.info)
+    at.button(key="checkpoints_compute_all").click().run()
+    assert not at.exception
+    lvb = checkpoints.last_vs_best(ds, tmp_path)
+    assert len(lvb) == len(ds.tasks)
+    assert (lvb["best_checkpoint"] == 1).all() and (lvb["last_ap"] == 0.6).all()
+    assert not any("No task computed yet" in i.value for i in at.info)
