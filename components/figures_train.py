@@ -25,15 +25,22 @@ _UNIT = dict(range=[0, 1.02])
 
 
 def pr_figure(pr: pd.DataFrame, ap: float, baseline: float, threshold: float | None = None,
-              at: tuple[float, float] | None = None) -> go.Figure:
-    """Precision against recall on validation, the positive-rate baseline and the operating
-    point (recall, precision) at the chosen threshold."""
+              at: tuple[float, float] | None = None,
+              zero_shot: pd.DataFrame | None = None) -> go.Figure:
+    """Precision against recall on validation, the zero-shot scorer's curve and the
+    positive-rate baseline as references, and the operating point (recall, precision) at
+    the chosen threshold."""
     fig = _fig(f"Precision–recall on validation (AP {ap:.3f})", "Recall (share of positives found)",
                "Precision (share of calls that are right)", xaxis=_UNIT, yaxis=_UNIT)
     fig.add_scatter(x=pr["recall"], y=pr["precision"], customdata=pr["threshold"], name="model",
                     mode="lines", line_shape="hv",
                     hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<br>"
                                   "threshold %{customdata:.3f}<extra></extra>")
+    if zero_shot is not None:
+        fig.add_scatter(x=zero_shot["recall"], y=zero_shot["precision"], name="zero-shot",
+                        mode="lines", line_shape="hv", line=dict(dash="dot", color="#9467bd"),
+                        hovertemplate="zero-shot<br>recall %{x:.3f}<br>precision %{y:.3f}"
+                                      "<extra></extra>")
     fig.add_scatter(x=[0, 1], y=[baseline, baseline], mode="lines", name="random scorer",
                     line=dict(dash="dash", color="gray"),
                     hovertemplate=f"positive rate {baseline:.3f}<extra></extra>")

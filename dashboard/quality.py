@@ -9,7 +9,6 @@ import pandas as pd
 
 from .evaluation import BootstrapAP, bootstrap_average_precision
 from .labels import LabeledDataset
-from .training import zero_shot_ap
 
 CALIBRATION_BINS = 10
 
@@ -27,13 +26,15 @@ class Quality:
     n_val_pos: int
 
 
-def quality(val_scores: np.ndarray, val: LabeledDataset, text_embedding: np.ndarray | None,
+def quality(val_scores: np.ndarray, val: LabeledDataset, zero_shot_scores: np.ndarray | None,
             ave: LabeledDataset | None = None, ave_scores: np.ndarray | None = None) -> Quality:
-    """The headline numbers of a model whose scores on ``val`` (and ``ave``) are given."""
+    """The headline numbers of a model whose scores on ``val`` (and ``ave``) are given, next
+    to the zero-shot scorer's scores on ``val``."""
     return Quality(
         ap=bootstrap_average_precision(val.y, val_scores),
         baseline=val.pos_rate,
-        zero_shot=None if text_embedding is None else zero_shot_ap(text_embedding, val),
+        zero_shot=(None if zero_shot_scores is None
+                   else bootstrap_average_precision(val.y, zero_shot_scores)),
         ave=None if ave is None else bootstrap_average_precision(ave.y, ave_scores),
         n_val=len(val), n_val_pos=val.pos_cnt)
 

@@ -11,6 +11,7 @@ from . import trainer
 from .dataset import Dataset
 from .errors import DataError
 from .labels import SplitError
+from .models import cosine_scores
 from .quality import Quality, quality
 from .sources import Source, TrainingSet, training_set
 from .task_fits import TaskFits
@@ -26,6 +27,7 @@ class TrainRun:
     quality: Quality | None = None
     val_y: np.ndarray | None = None
     val_scores: np.ndarray | None = None
+    zero_shot_scores: np.ndarray | None = None  # the zero-shot scorer on validation
     data_score: float = float("nan")
     reason: str = ""
 
@@ -46,11 +48,12 @@ def train_run(ds: Dataset, task: str, source: Source, spec: trainer.ModelSpec) -
     if reason:
         return TrainRun(fits.task, training, spec, reason=reason)
     model = trainer.train(spec, training.train)
-    val_scores = model.predict_proba(fits.val.x)
+    val_x = fits.val.x
+    val_scores = model.predict_proba(val_x)
+    zs = None if fits.text_embedding is None else cosine_scores(val_x, fits.text_embedding)
     ave = ds.ave(fits.task)
-    q = quality(val_scores, fits.val, fits.text_embedding, ave,
-                None if ave is None else model.predict_proba(ave.x))
-    return TrainRun(fits.task, training, spec, model, q, fits.val.y, val_scores,
+    q = quality(val_scores, fits.val, zs, ave, None if ave is None else model.predict_proba(ave.x))
+    return TrainRun(fits.task, training, spec, model, q, fits.val.y, val_scores, zs,
                     training.train.data_score)
 
 

@@ -27,8 +27,16 @@ source, spec = model_controls(ds, task)
 norms = cache.corpus_norms(ds, ds.fingerprint)
 
 
-def shot_list(table, name: str, key: str) -> None:
-    st.dataframe(table, hide_index=True, width="stretch", column_config=SHOT_COLUMNS)
+def shot_list(table, name: str, key: str, pick: bool = True) -> None:
+    """The shots with a CSV download; with ``pick``, selecting a row makes it the example
+    of *Query by example*."""
+    event = st.dataframe(table, hide_index=True, width="stretch", column_config=SHOT_COLUMNS,
+                         key=f"{key}_table", on_select="rerun" if pick else "ignore",
+                         selection_mode="single-row")
+    rows = event.selection.rows if pick else []
+    if rows and st.session_state.get("search_picked") != (key, table["key"].iloc[rows[0]]):
+        st.session_state["search_picked"] = (key, table["key"].iloc[rows[0]])
+        st.session_state["search_example"] = table["key"].iloc[rows[0]]
     st.download_button("Download these shots (CSV)", table.to_csv(index=False),
                        file_name=f"{name}.csv", mime="text/csv", key=key,
                        icon=":material/download:")
@@ -87,9 +95,10 @@ with zero_shot:
 
 with example:
     st.session_state.setdefault("search_example", ds.shots["key"].iloc[0])
-    key = st.text_input("Shot key (yt_id|frame_in)", key="search_example").strip()
+    key = st.text_input("Shot key (yt_id|frame_in)", key="search_example",
+                        help="Or select a row in the tables of the first two tabs.").strip()
     try:
-        shot_list(corpus.nearest(ds, norms, key, 20), "nearest-shots", "search_dl_nn")
+        shot_list(corpus.nearest(ds, norms, key, 20), "nearest-shots", "search_dl_nn", pick=False)
     except KeyError:
         st.error(f"Shot key: no shot has the key {key!r} in shot-data.csv.",
                  icon=":material/error:")

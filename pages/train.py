@@ -61,13 +61,14 @@ cols[2].metric("F1", number(m.f1, "{:.3f}"))
 cols[3].dataframe(m.confusion(), width="stretch")
 
 pr = quality.pr_curve(run.val_y, run.val_scores)
+zs_pr = None if run.zero_shot_scores is None else quality.pr_curve(run.val_y, run.zero_shot_scores)
 roc = quality.roc_curve(run.val_y, run.val_scores)
 scores = quality.score_table(run.val_y, run.val_scores)
 cal = quality.calibration(run.val_y, run.val_scores)
 left, right = st.columns(2)
 with left:
-    chart(figs.pr_figure(pr, q.ap.mean, q.baseline, threshold, (m.recall, m.precision)), pr,
-          name=f"{task}-pr-curve", key="train_pr")
+    chart(figs.pr_figure(pr, q.ap.mean, q.baseline, threshold, (m.recall, m.precision), zs_pr),
+          pr, name=f"{task}-pr-curve", key="train_pr")
     chart(figs.score_histogram_figure(scores, threshold), scores,
           name=f"{task}-validation-scores", key="train_hist")
 with right:

@@ -11,6 +11,7 @@ from dashboard.evaluation import bootstrap_average_precision, bootstrap_indices
 from dashboard.sources import Source
 from dashboard.task_fits import TaskFits
 from dashboard.trainer import ModelSpec
+from dashboard.training import fit_and_score, zero_shot_ap
 
 TASK = "closeup"
 
@@ -30,10 +31,12 @@ def norms(ds):
     return corpus.row_norms(ds.embeddings)
 
 
-def test_paper_model_on_agg_beats_the_baseline_clearly(run):
+def test_paper_model_on_agg_beats_the_baseline_clearly(ds, run, fits):
     assert run.ok
     assert run.quality.ap.mean > run.quality.baseline + 0.25
     assert run.quality.ap.mean > run.quality.zero_shot.mean
+    assert run.quality.zero_shot == zero_shot_ap(ds.text_embeddings[TASK], fits.val)
+    assert run.quality.ap == fit_and_score(*ds.agg_labels(TASK).split()).ap  # the shared path
     assert 0 < run.data_score <= 1
 
 
