@@ -13,8 +13,8 @@ import pandas as pd
 
 from .dataset import Dataset
 from .decision import Exp2Config, experiment2
-from .experiment1 import Exp1Config, experiment1
 from .errors import DataError
+from .experiment1 import Exp1Config, experiment1
 from .labels import SplitError
 from .results_cache import ResultsCache
 from .task_fits import TaskFits
@@ -35,13 +35,18 @@ class RunReport:
 
 
 @lru_cache(maxsize=2)
-def _open(root: str) -> Dataset:
-    return Dataset(root)
+def _open(root: str, fingerprint: str) -> Dataset:
+    """The dataset in a worker, opened once per process and state of its files."""
+    ds = Dataset(root)
+    if ds.fingerprint != fingerprint:
+        raise DataError(root, "the files changed during the run; run it again")
+    return ds
 
 
-def _task_job(data: Dataset | str, experiment: str, task: str, config):
-    """One task of one experiment (in a worker: the dataset is opened once per process)."""
-    ds = _open(data) if isinstance(data, str) else data
+def _task_job(data: Dataset | tuple[str, str], experiment: str, task: str, config):
+    """One task of one experiment; ``data`` is the dataset, or (folder, fingerprint) in a
+    worker process (workers outlive runs, so the fingerprint keeps them from stale data)."""
+    ds = _open(*data) if isinstance(data, tuple) else data
     func = EXPERIMENTS[experiment][0]
     start = time.perf_counter()
     try:
@@ -84,7 +89,7 @@ def run(ds: Dataset, experiment: str, tasks=None, config=None, jobs: int = 1,
     report = RunReport(None)
     start = time.perf_counter()
     in_process = jobs == 1 and backend == "loky"
-    data = ds if in_process else str(ds.root)
+    data = ds if in_process else (str(ds.root), ds.fingerprint)
     if progress:
         progress(0, len(todo), "")
     with _backend(backend, scheduler, jobs):

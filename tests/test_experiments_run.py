@@ -25,8 +25,9 @@ def fresh_cache(tmp_path, monkeypatch):
 
 
 def test_cache_is_reused_and_invalidated_by_changed_data(copy_of_demo, fresh_cache):
+    """Also through worker processes, which outlive a run and must not keep old data."""
     ds = Dataset(copy_of_demo)
-    first = experiment_runner.run(ds, "experiment1", TASKS[:1], SMALL)
+    first = experiment_runner.run(ds, "experiment1", TASKS[:1], SMALL, jobs=2)
     assert list(first.seconds) == TASKS[:1] and first.fits > 0
     again = experiment_runner.run(Dataset(copy_of_demo), "experiment1", TASKS[:1], SMALL)
     assert again.seconds == {} and again.fits == 0
@@ -39,7 +40,7 @@ def test_cache_is_reused_and_invalidated_by_changed_data(copy_of_demo, fresh_cac
     agg.write_text(json.dumps(raw))
     changed = Dataset(copy_of_demo)
     assert experiment_runner.cached(changed, "experiment1", TASKS[:1], SMALL) is None
-    redone = experiment_runner.run(changed, "experiment1", TASKS[:1], SMALL)
+    redone = experiment_runner.run(changed, "experiment1", TASKS[:1], SMALL, jobs=2)
     assert list(redone.seconds) == TASKS[:1]
     assert not redone.table["ap_mean"].equals(first.table["ap_mean"])
 
