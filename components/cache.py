@@ -95,11 +95,12 @@ def corpus_norms(_ds: Dataset, fingerprint: str) -> np.ndarray:
 def corpus_scores(_ds: Dataset, fingerprint: str, task: str, source: Source,
                   spec: ModelSpec) -> np.ndarray:
     """The score of every shot under the model of ``train_run`` (same arguments)."""
-    return train_run(_ds, fingerprint, task, source, spec).model.predict_proba(_ds.embeddings)
+    return trainer.score_rows(train_run(_ds, fingerprint, task, source, spec).model.estimator,
+                              _ds.embeddings)
 
 
 @st.cache_resource(show_spinner="Scoring every shot with the saved model…", max_entries=2)
 def saved_model_scores(_ds: Dataset, fingerprint: str, name: str, data: bytes) -> np.ndarray:
     """Every shot's score under a model file (small: hashing its bytes is cheap); raises
     DataError for a file that is not a trusted model of this dimension."""
-    return trainer.predict_proba(model_io.load(data, name, _ds.dim), _ds.embeddings)
+    return trainer.score_rows(model_io.load(data, name, _ds.dim), _ds.embeddings)
