@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from . import config, demo, experiment_cli
+from . import config, demo, experiment_cli, model_cli
 from .dataset import Dataset
 from .errors import DataError
 from .summary import dataset_summary, task_table
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("data_dir", nargs="?", type=Path, help="dataset folder")
         p.set_defaults(func=func)
     experiment_cli.add_parsers(sub)
+    model_cli.add_parsers(sub)
     return parser
 
 

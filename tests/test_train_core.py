@@ -1,12 +1,17 @@
 """Core of the live trainer: sources, models, quality, corpus search, uploads, export."""
 import io
 import pickle
+import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
+import skops.io as sio
 from sklearn.metrics import average_precision_score, precision_score, recall_score
+from sklearn.neural_network import MLPClassifier
 
 from dashboard import DataError, corpus, model_io, quality, sources, trainer, tuning, uploads
+from dashboard.cli import main
 from dashboard.evaluation import bootstrap_average_precision, bootstrap_indices
 from dashboard.sources import Source
 from dashboard.task_fits import TaskFits
@@ -190,16 +195,18 @@ def test_saved_and_loaded_model_gives_identical_scores(ds, spec):
     assert '"n_train"' in model_io.card_json(card)
 
 
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_loading_refuses_untrusted_types_and_pickles():
-    import skops.io as sio
-    from sklearn.neural_network import MLPClassifier
+def _untrusted_model_bytes() -> bytes:
+    """skops bytes of a model holding a type skops does not trust (MLP's AdamOptimizer)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return sio.dumps(MLPClassifier((4,), max_iter=5).fit(np.eye(4), [0, 1, 0, 1]))
 
-    adam = MLPClassifier((4,), max_iter=5).fit(np.eye(4), [0, 1, 0, 1])  # holds AdamOptimizer
+
+def test_loading_refuses_untrusted_types_and_pickles(run):
     with pytest.raises(DataError, match="not trusted"):
-        model_io.load(sio.dumps(adam), "adam.skops")
+        model_io.load(_untrusted_model_bytes(), "adam.skops")
     with pytest.raises(DataError, match="is not a skops model file"):
-        model_io.load(pickle.dumps(adam), "model.pkl")
+        model_io.load(pickle.dumps(run.model.estimator), "model.pkl")
 
 
 def test_a_model_of_another_dimension_is_refused(ds):
@@ -208,3 +215,17 @@ def test_a_model_of_another_dimension_is_refused(ds):
     small = LogisticRegression().fit(np.eye(4), [0, 1, 0, 1])
     with pytest.raises(DataError, match="4-dimensional inputs; the dataset's embeddings have 512"):
         model_io.load(model_io.dump(small), "small.skops", ds.dim)
+
+
+def test_cli_scores_the_corpus_with_a_saved_model_and_refuses_untrusted(ds, run, tmp_path, capsys):
+    path = tmp_path / "closeup.skops"
+    path.write_bytes(model_io.dump(run.model.estimator))
+    out = tmp_path / "top.csv"
+    assert main(["score-model", str(path), str(ds.root), "--task", TASK, "--top", "5",
+                 "--out", str(out)]) == 0
+    assert "LogisticRegression from" in capsys.readouterr().out
+    listed = pd.read_csv(out)
+    assert len(listed) == 5 and not set(listed["key"]) & set(ds.agg(TASK).table["key"])
+    path.write_bytes(_untrusted_model_bytes())
+    assert main(["score-model", str(path), str(ds.root)]) == 1
+    assert "not trusted" in capsys.readouterr().err
