@@ -30,8 +30,9 @@ def pr_figure(pr: pd.DataFrame, ap: float, baseline: float, threshold: float | N
     """Precision against recall on validation, the zero-shot scorer's curve and the
     positive-rate baseline as references, and the operating point (recall, precision) at
     the chosen threshold."""
-    fig = _fig(f"Precision–recall on validation (AP {ap:.3f})", "Recall (share of positives found)",
-               "Precision (share of calls that are right)", xaxis=_UNIT, yaxis=_UNIT)
+    fig = _fig(f"Precision–recall on validation (AP {ap:.3f})",
+               "Recall (share of positives found)", "Precision (share of calls that are right)",
+               xaxis=_UNIT, yaxis=_UNIT)
     fig.add_scatter(x=pr["recall"], y=pr["precision"], customdata=pr["threshold"], name="model",
                     mode="lines", line_shape="hv",
                     hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<br>"
@@ -53,8 +54,9 @@ def pr_figure(pr: pd.DataFrame, ap: float, baseline: float, threshold: float | N
 
 def roc_figure(roc: pd.DataFrame) -> go.Figure:
     auc = roc.attrs.get("auc", float("nan"))
-    fig = _fig(f"ROC on validation (AUC {auc:.3f})", "False positive rate (share of negatives called)",
-               "True positive rate (recall)", xaxis=_UNIT, yaxis=_UNIT)
+    fig = _fig(f"ROC on validation (AUC {auc:.3f})",
+               "False positive rate (share of negatives called)", "True positive rate (recall)",
+               xaxis=_UNIT, yaxis=_UNIT)
     fig.add_scatter(x=roc["fpr"], y=roc["tpr"], customdata=roc["threshold"], mode="lines",
                     name="model", hovertemplate="FPR %{x:.3f}<br>TPR %{y:.3f}<br>"
                                                 "threshold %{customdata:.3f}<extra></extra>")
@@ -105,7 +107,8 @@ def corpus_histogram_figure(hist: pd.DataFrame, threshold: float, title: str,
 def genre_share_figure(share: pd.DataFrame, threshold: float) -> go.Figure:
     fig = _fig(f"Share of shots scoring ≥ {threshold:.2f}, by genre", "Genre",
                "Share of the genre's shots (%)")
-    fig.add_bar(x=share["genre"].map(html.escape), y=share["share"] * 100, customdata=share[["above", "shots"]],
+    fig.add_bar(x=share["genre"].map(html.escape), y=share["share"] * 100,
+                customdata=share[["above", "shots"]],
                 marker_color=POS, name="share",
                 hovertemplate="%{x}<br>%{y:.2f}% (%{customdata[0]:,} of %{customdata[1]:,})"
                               "<extra></extra>")

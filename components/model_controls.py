@@ -60,9 +60,11 @@ def model_controls(ds: Dataset, task: str) -> tuple[Source, ModelSpec]:
                            key="model_kind")
     C = 1.0
     if model == trainer.LR_C:
-        C = side.select_slider("C (inverse regularisation)", C_GRID, format_func=lambda c: f"{c:.3g}", key="model_C")
+        C = side.select_slider("C (inverse regularisation)", C_GRID, key="model_C",
+                               format_func=lambda c: f"{c:.3g}")
     balanced = side.checkbox("Balance the classes", key="model_balanced",
                              disabled=model == trainer.MLP,
-                             help="Weight each class by n / (2 · its count) (logistic regression).")
+                             help="Weight each class by n / (2 · its count) "
+                                  "(logistic regression).")
     _keep()
     return source, ModelSpec(model, C=C, balanced=balanced and model != trainer.MLP)

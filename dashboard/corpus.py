@@ -36,7 +36,8 @@ def top_rows(scores: np.ndarray, k: int, exclude: np.ndarray | None = None) -> n
     take = min(len(scores), k + len(exclude))
     if take == 0:
         return np.empty(0, int)
-    cand = np.argpartition(-scores, take - 1)[:take] if take < len(scores) else np.arange(len(scores))
+    cand = (np.argpartition(-scores, take - 1)[:take] if take < len(scores)
+            else np.arange(len(scores)))
     cand = cand[~np.isin(cand, exclude)]
     return cand[np.argsort(-scores[cand], kind="stable")][:k]
 
@@ -52,12 +53,13 @@ def shots_at(ds: Dataset, rows: np.ndarray, scores: np.ndarray) -> pd.DataFrame:
     """Shot fields of ``rows`` with their scores, a watch link and a thumbnail."""
     shots = ds.shots.iloc[rows]
     yt = shots["yt_id"].astype(str)
+    start = shots["start"].astype(int).astype(str)
     return pd.DataFrame({
         "rank": np.arange(1, len(rows) + 1), "key": shots["key"].to_numpy(),
         "title": shots["desc"].to_numpy(), "genre": shots["genre"].to_numpy(),
         "start": shots["start"].to_numpy(), "end": shots["end"].to_numpy(),
         "score": scores[rows].astype(float),
-        "watch": ("https://youtu.be/" + yt + "?t=" + shots["start"].astype(int).astype(str)).to_numpy(),
+        "watch": ("https://youtu.be/" + yt + "?t=" + start).to_numpy(),
         "thumbnail": ("https://i.ytimg.com/vi/" + yt + "/mqdefault.jpg").to_numpy(),
     })
 

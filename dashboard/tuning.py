@@ -62,7 +62,8 @@ def score_with_all(models: dict[str, trainer.TrainedModel], x: np.ndarray) -> pd
     return pd.DataFrame({task: m.predict_proba(x) for task, m in models.items()})
 
 
-def ranking(ds: Dataset, models: dict[str, trainer.TrainedModel], vector: np.ndarray) -> pd.DataFrame:
+def ranking(ds: Dataset, models: dict[str, trainer.TrainedModel],
+            vector: np.ndarray) -> pd.DataFrame:
     """Every task's score of one embedding, highest first."""
     scores = score_with_all(models, np.asarray(vector, np.float32).reshape(1, -1)).iloc[0]
     table = pd.DataFrame({"task": scores.index, "group": [ds.group(t) for t in scores.index],

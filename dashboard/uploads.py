@@ -40,6 +40,6 @@ def read_embeddings(data: bytes, name: str, dim: int, max_bytes: int = MAX_BYTES
         raise DataError(name, f"has dimension {arr.shape[1]}; the dataset's embeddings have {dim}")
     bad = ~np.isfinite(arr).all(axis=1)
     if bad.any():
-        raise DataError(name, f"{int(bad.sum())} rows hold NaN or inf (first: row "
-                              f"{int(np.flatnonzero(bad)[0])})")
+        raise DataError(name, f"holds NaN or inf in {int(bad.sum())} of {len(arr)} rows "
+                              f"(first: row {int(np.flatnonzero(bad)[0])})")
     return arr.astype(np.float32)

@@ -86,7 +86,8 @@ with top:
 with zero_shot:
     text = ds.text_embeddings.get(task)
     if text is None:
-        st.warning(f"text-embeddings.json has no embedding for {task!r}.", icon=":material/warning:")
+        st.warning(f"text-embeddings.json has no embedding for {task!r}.",
+                   icon=":material/warning:")
     else:
         sims = corpus.cosine_to(ds.embeddings, norms, text)
         st.caption(f"Shots ranked by cosine similarity to the text embedding of **{task}**.")

@@ -58,7 +58,8 @@ def test_removed_counts_and_first_n(ds, fits):
     agg = sources.training_set(ds, fits, Source())
     assert agg.removed == len(fits.val) and len(agg.train) + agg.removed == len(fits.agg)
     cp = fits.checkpoints[-1]
-    ts = sources.training_set(ds, fits, Source(sources.CHECKPOINT, checkpoint=len(fits.checkpoints) - 1))
+    last = Source(sources.CHECKPOINT, checkpoint=len(fits.checkpoints) - 1)
+    ts = sources.training_set(ds, fits, last)
     assert ts.removed == len((cp.pos | cp.neg) & fits.val_keys)
     n = 40
     zs = sources.training_set(ds, fits, Source("zero-shot", n=n))
@@ -92,7 +93,8 @@ def test_bootstrap_and_threshold_metrics_match_sklearn_on_a_hand_made_case():
     expected = [average_precision_score(y[i], s[i]) for i in (bootstrap_indices(10, r)
                                                               for r in range(5)) if y[i].any()]
     assert boot.values == pytest.approx(expected)
-    assert boot.mean == pytest.approx(np.mean(expected)) and boot.std == pytest.approx(np.std(expected))
+    assert boot.mean == pytest.approx(np.mean(expected))
+    assert boot.std == pytest.approx(np.std(expected))
     m = quality.at_threshold(y, s, 0.5)
     assert (m.tp, m.fp, m.fn, m.tn) == (3, 2, 1, 4)
     assert m.precision == pytest.approx(precision_score(y, s >= 0.5))
@@ -155,7 +157,8 @@ def test_upload_accepts_a_vector_or_a_matrix(ds):
     (_npy(np.ones((2, 7), np.float32)), "has dimension 7; the dataset's embeddings have 512"),
     (_npy(np.ones((2, 2, 512), np.float32)), "has shape (2, 2, 512)"),
     (_npy(np.ones((2, 512), np.int64)), "has dtype int64; expected float"),
-    (_npy(np.r_[np.ones((1, 512)), np.full((1, 512), np.nan)]), "1 rows hold NaN or inf (first: row 1)"),
+    (_npy(np.r_[np.ones((1, 512)), np.full((1, 512), np.nan)]),
+     "holds NaN or inf in 1 of 2 rows (first: row 1)"),
     (_npy(np.array([{"a": 1}], dtype=object)), "holds pickled Python objects"),
     (pickle.dumps(np.ones(512)), "is not a NumPy .npy file"),
     (_npy(np.ones((2, 512), np.float32))[:-100], "cannot be read as .npy"),
