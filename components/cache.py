@@ -91,6 +91,25 @@ def corpus_norms(_ds: Dataset, fingerprint: str) -> np.ndarray:
     return corpus.row_norms(_ds.embeddings)
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def genre_index(_ds: Dataset, fingerprint: str) -> tuple[np.ndarray, np.ndarray]:
+    return corpus.genre_index(_ds)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def zero_shot_top(_ds: Dataset, fingerprint: str, task: str, k: int) -> pd.DataFrame:
+    """The ``k`` shots closest to the task's text embedding (KeyError without one)."""
+    sims = corpus.cosine_to(_ds.embeddings, corpus_norms(_ds, fingerprint),
+                            _ds.text_embeddings[task])
+    return corpus.shots_at(_ds, corpus.top_rows(sims, k), sims)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def nearest(_ds: Dataset, fingerprint: str, key: str, k: int) -> pd.DataFrame:
+    """The ``k`` nearest shots of shot ``key`` (KeyError for an unknown key)."""
+    return corpus.nearest(_ds, corpus_norms(_ds, fingerprint), key, k)
+
+
 @st.cache_resource(show_spinner="Scoring every shot…", max_entries=8, hash_funcs=_SPEC_HASH)
 def corpus_scores(_ds: Dataset, fingerprint: str, task: str, source: Source,
                   spec: ModelSpec) -> np.ndarray:

@@ -83,11 +83,18 @@ def score_histogram(scores: np.ndarray, bins: int = 50, lo: float = 0.0,
     return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "shots": counts})
 
 
-def share_above_by_genre(ds: Dataset, scores: np.ndarray, threshold: float) -> pd.DataFrame:
-    """Per genre (empty genre shown as "(none)"): shots, shots scoring at or above
-    ``threshold`` and their share; largest share first."""
-    table = pd.DataFrame({"genre": ds.shots["genre"].replace("", "(none)").to_numpy(),
-                          "above": scores >= threshold})
-    out = table.groupby("genre").agg(shots=("above", "size"), above=("above", "sum"))
-    out["share"] = out["above"] / out["shots"]
-    return out.reset_index().sort_values("share", ascending=False, ignore_index=True)
+def genre_index(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """(genre code of every shot, genre names); the empty genre is named "(none)"."""
+    codes, names = pd.factorize(ds.shots["genre"].to_numpy())
+    return codes, np.where(names == "", "(none)", names.astype(object))
+
+
+def share_above_by_genre(genres: tuple[np.ndarray, np.ndarray], scores: np.ndarray,
+                         threshold: float) -> pd.DataFrame:
+    """Per genre (of :func:`genre_index`): shots, shots scoring at or above ``threshold``
+    and their share; largest share first."""
+    codes, names = genres
+    shots = np.bincount(codes, minlength=len(names))
+    above = np.bincount(codes, weights=scores >= threshold, minlength=len(names)).astype(int)
+    out = pd.DataFrame({"genre": names, "shots": shots, "above": above, "share": above / shots})
+    return out.sort_values(["share", "genre"], ascending=[False, True], ignore_index=True)

@@ -24,7 +24,6 @@ st.title("Search & score")
 ds = require_dataset()
 task = task_picker(ds, "search")
 source, spec = model_controls(ds, task)
-norms = cache.corpus_norms(ds, ds.fingerprint)
 
 
 def shot_list(table, name: str, key: str, pick: bool = True) -> None:
@@ -79,19 +78,18 @@ with top:
         hist = corpus.score_histogram(scores)
         chart(figs.corpus_histogram_figure(hist, threshold, f"Scores of all {len(scores):,} shots"),
               hist, name=f"{task}-corpus-scores", key="search_hist")
-        share = corpus.share_above_by_genre(ds, scores, threshold)
+        share = corpus.share_above_by_genre(cache.genre_index(ds, ds.fingerprint), scores,
+                                            threshold)
         chart(figs.genre_share_figure(share, threshold), share, name=f"{task}-share-by-genre",
               key="search_genre")
 
 with zero_shot:
-    text = ds.text_embeddings.get(task)
-    if text is None:
+    if task not in ds.text_embeddings:
         st.warning(f"text-embeddings.json has no embedding for {task!r}.",
                    icon=":material/warning:")
     else:
-        sims = corpus.cosine_to(ds.embeddings, norms, text)
         st.caption(f"Shots ranked by cosine similarity to the text embedding of **{task}**.")
-        shot_list(corpus.shots_at(ds, corpus.top_rows(sims, 50), sims), f"{task}-zero-shot",
+        shot_list(cache.zero_shot_top(ds, ds.fingerprint, task, 50), f"{task}-zero-shot",
                   "search_dl_zs")
 
 with example:
@@ -99,7 +97,8 @@ with example:
     key = st.text_input("Shot key (yt_id|frame_in)", key="search_example",
                         help="Or select a row in the tables of the first two tabs.").strip()
     try:
-        shot_list(corpus.nearest(ds, norms, key, 20), "nearest-shots", "search_dl_nn", pick=False)
+        shot_list(cache.nearest(ds, ds.fingerprint, key, 20), "nearest-shots", "search_dl_nn",
+                  pick=False)
     except KeyError:
         st.error(f"Shot key: no shot has the key {key!r} in shot-data.csv.",
                  icon=":material/error:")

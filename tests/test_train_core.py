@@ -135,8 +135,12 @@ def test_zero_shot_search_is_cosine(ds, norms):
 
 def test_genre_share_and_histogram(ds, run):
     scores = run.model.predict_proba(ds.embeddings)
-    share = corpus.share_above_by_genre(ds, scores, 0.5)
+    share = corpus.share_above_by_genre(corpus.genre_index(ds), scores, 0.5)
     assert share["shots"].sum() == ds.n_shots and share["above"].sum() == (scores >= 0.5).sum()
+    for genre in ("(none)", ds.shots["genre"].iloc[0] or "(none)"):
+        row = share[share["genre"] == genre].iloc[0]
+        in_genre = (ds.shots["genre"].replace("", "(none)") == genre).to_numpy()
+        assert row["shots"] == in_genre.sum() and row["above"] == (scores[in_genre] >= 0.5).sum()
     assert corpus.score_histogram(scores)["shots"].sum() == ds.n_shots
 
 
