@@ -116,8 +116,9 @@ def genre_share_figure(share: pd.DataFrame, threshold: float) -> go.Figure:
 
 
 def task_scores_figure(ranking: pd.DataFrame, title: str) -> go.Figure:
-    """Every task's score of one shot, highest at the top."""
-    fig = _fig(title, "Model score (probability of positive)", "Task", xaxis=dict(range=[0, 1]))
+    """Every task's score of one shot, highest at the top; ``title`` (which names the shot)
+    is escaped."""
+    fig = _fig(html.escape(title), "Model score (probability of positive)", "Task", xaxis=dict(range=[0, 1]))
     fig.update_layout(height=max(360, 18 * len(ranking) + 120))
     fig.add_bar(x=ranking["score"], y=ranking["task"], orientation="h", customdata=ranking["group"],
                 marker_color=POS, name="score",

@@ -21,9 +21,10 @@ def test_every_figure_is_labeled_and_has_hover():
         figs.calibration_figure(quality.calibration(y, s)),
         figs.corpus_histogram_figure(corpus.score_histogram(s), 0.5, "Scores of all shots"),
         figs.genre_share_figure(share, 0.5),
-        figs.task_scores_figure(ranking, "Every task's score of shot k|0"),
+        figs.task_scores_figure(ranking, "Every task's score of shot <i>k|0"),
     ]
     for fig in built:
         assert fig.layout.title.text and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
         assert all(t.hovertemplate or t.hoverinfo == "skip" for t in fig.data)
     assert "&lt;b&gt;x&lt;/b&gt;" in list(built[5].data[0].x)  # data text is escaped
+    assert "&lt;i&gt;k|0" in built[6].layout.title.text
