@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -128,8 +129,9 @@ def checkpoint_aps(ds: Dataset, task: str, cache_root: Path,
         result = compute_aps(ds, task, progress)
         path = cache_path(cache_root, ds, task)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(result.to_json()))
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # unique per writer
+        with os.fdopen(fd, "w") as f:
+            json.dump(result.to_json(), f)
         os.replace(tmp, path)
     return result
 
