@@ -29,7 +29,12 @@ cols[1].metric("Negatives", f"{row['agg'] - row['positives']:,}")
 cols[2].metric("Agreement", f"{row['agreement']:.1%}", help="Share of shots where all agree")
 cols[3].metric("Data score", f"{row['data_score']:.2f}", help="The paper's data diversity score")
 
-source = st.selectbox("Label source", cache.sources(ds, ds.fingerprint, task), key="browse_source")
+names = cache.sources(ds, ds.fingerprint, task)
+if st.session_state.get("browse_source") not in names:  # first visit, or another task
+    wanted = st.query_params.get("source")
+    st.session_state["browse_source"] = wanted if wanted in names else names[0]
+source = st.selectbox("Label source", names, key="browse_source")
+st.query_params["source"] = source  # the link to this view names the source too
 table = cache.shot_table(ds, ds.fingerprint, task, source)
 annotators = ds.agg(task).annotators
 if "browse_search" not in st.session_state:

@@ -8,6 +8,7 @@ from components.formatting import number
 from components.links import browse_url
 from components.task_picker import task_picker
 from dashboard import DataError, checkpoints, config
+from dashboard.browse import checkpoint_source
 
 ds = require_dataset()
 task = task_picker(ds, "checkpoints")
@@ -69,7 +70,9 @@ if len(diffs):
                       index=len(diffs) - 1, key="checkpoints_pair")
     cps = ds.checkpoints(task)
     changed = checkpoints.diff_keys(cps[to - 2], cps[to - 1])
-    st.dataframe(changed.assign(open=[browse_url(task, k) for k in changed["key"]]),
+    where = {True: checkpoint_source(to - 2), False: checkpoint_source(to - 1)}  # removed: old
+    st.dataframe(changed.assign(open=[browse_url(task, k, where[c == "removed"])
+                                      for k, c in zip(changed["key"], changed["change"])]),
                  hide_index=True, width="stretch",
                  column_config={"key": "Key", "change": "Change",
                                 "open": st.column_config.LinkColumn("Browse",

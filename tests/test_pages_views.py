@@ -102,14 +102,20 @@ def test_browse_sources_paging_and_thumbnails(ds):
     assert at.download_button(key="browse_csv") is not None
 
 
-def test_browse_search_from_url(ds):
-    key = ds.agg(TASK).table["key"].iloc[0]
+@pytest.mark.parametrize("source", [None, "cmp random", "checkpoint 2"])
+def test_browse_source_and_search_from_url(ds, source):
+    labels = browse.source_labels(ds, TASK, source or "agg")
+    key = labels.index[-1]
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["task"] = TASK
     at.query_params["search"] = key
+    if source:
+        at.query_params["source"] = source
     at.switch_page("pages/browse.py")
     at.run()
-    assert shown_count(at)[0] == 1
+    assert at.selectbox(key="browse_source").value == (source or "agg")
+    assert at.query_params["source"] == (source or "agg")
+    assert shown_count(at) == (1, len(labels))
 
 
 def test_agreement_values_match_core(ds):
@@ -168,6 +174,10 @@ def test_checkpoints_compute_then_reopen_from_disk(ds, tmp_path, monkeypatch):
     assert not any("Not computed yet" in i.value for i in again.info)
     diffs = next(d.value for d in again.dataframe if "removed" in d.value.columns)
     assert len(diffs) == len(ds.checkpoints(TASK)) - 1
+    changed = next(d.value for d in again.dataframe if "change" in d.value.columns)
+    last = len(ds.checkpoints(TASK))
+    assert changed["open"].iloc[0] == (f"browse?task={TASK}&source=checkpoint+{last}&search="
+                                       + changed["key"].iloc[0].replace("|", "%7C"))
 
 
 def test_checkpoints_no_validation_positive_is_a_message(no_positive_task, tmp_path,
