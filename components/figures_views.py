@@ -2,9 +2,12 @@
 
 Plain functions from tidy tables to ``plotly.graph_objects.Figure``: no Streamlit here, so
 they can be tested and exported on their own. Each has a title, axis titles with units and
-hover text.
+hover text. Plotly renders some HTML tags in labels, so text read from data files (genres,
+annotator names) is escaped; task names are checked safe names.
 """
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import pandas as pd
@@ -19,6 +22,10 @@ RATE_COLUMNS = {"pos_rate", "agreement", "unanimity", "majority_agreement"}
 # one fixed colour per group, the same in every chart (graph_objects, not plotly.express:
 # express takes 30-40 ms per figure, several times a page rerun's budget)
 GROUP_COLORS = dict(zip([*TASK_GROUPS, OTHER_GROUP], qualitative.Plotly))
+
+
+def _escaped(values: pd.Series | pd.Index) -> list[str]:
+    return [html.escape(str(v)) for v in values]
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
@@ -52,7 +59,8 @@ def group_distribution(tasks: pd.DataFrame, column: str, label: str) -> go.Figur
 def positive_rate_by_genre(rates: pd.DataFrame, task: str, source: str) -> go.Figure:
     """Bar per genre of the share of positive shots (hover: shots and positives)."""
     fig = go.Figure(go.Bar(
-        x=rates["genre"], y=rates["pos_rate"], customdata=rates[["shots", "positives"]],
+        x=_escaped(rates["genre"]), y=rates["pos_rate"],
+        customdata=rates[["shots", "positives"]],
         hovertemplate="%{x}<br>positive rate %{y:.1%}<br>%{customdata[1]} of "
                       "%{customdata[0]} shots<extra></extra>"))
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
@@ -64,7 +72,8 @@ def cohen_heatmap(matrix: pd.DataFrame, task: str) -> go.Figure:
     """Pairwise Cohen's kappa between annotators; undefined cells show "—"."""
     text = matrix.map(lambda v: "—" if np.isnan(v) else f"{v:.2f}")
     fig = go.Figure(go.Heatmap(
-        z=matrix.to_numpy(), x=list(matrix.columns), y=list(matrix.index), text=text.to_numpy(),
+        z=matrix.to_numpy(), x=_escaped(matrix.columns), y=_escaped(matrix.index),
+        text=text.to_numpy(),
         texttemplate="%{text}", zmin=-1, zmax=1, colorscale="RdBu",
         colorbar={"title": "kappa (-1 to 1)"},
         hovertemplate="%{y} vs %{x}: Cohen's kappa %{text}<extra></extra>"))
@@ -74,7 +83,7 @@ def cohen_heatmap(matrix: pd.DataFrame, task: str) -> go.Figure:
 
 def annotator_bars(table: pd.DataFrame, task: str) -> go.Figure:
     """Per annotator of a task: positive rate and agreement with the majority."""
-    names = table["annotator"] + " (" + table["role"] + ")"
+    names = _escaped(table["annotator"] + " (" + table["role"] + ")")
     fig = go.Figure([
         go.Bar(name="Positive rate", x=names, y=table["pos_rate"],
                hovertemplate="%{x}<br>positive rate %{y:.1%}<extra></extra>"),
@@ -134,7 +143,7 @@ def agreement_by_group(table: pd.DataFrame, stat: str) -> go.Figure:
 
 def annotator_quality(quality: pd.DataFrame) -> go.Figure:
     """Per annotator over all tasks: agreement with the majority, split by role."""
-    fig = go.Figure([go.Box(x=g["annotator"], y=g["majority_agreement"], name=role,
+    fig = go.Figure([go.Box(x=_escaped(g["annotator"]), y=g["majority_agreement"], name=role,
                             text=g["task"], boxpoints="all", jitter=0.4, pointpos=0,
                             customdata=g[["pos_rate"]],
                             hovertemplate="%{text}: annotator %{x} agrees with the majority "

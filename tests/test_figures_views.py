@@ -65,3 +65,11 @@ def test_undefined_kappa_cell_shows_a_dash():
 def test_ap_figure_reference_lines(figures):
     names = [t.name for t in figures["ap"].data]
     assert names == ["Video Annotator", "Zero-shot"]  # a NaN baseline is left out
+
+
+def test_text_from_data_files_is_escaped():
+    rates = pd.DataFrame({"genre": ["<b>x</b>"], "shots": [2], "positives": [1],
+                          "pos_rate": [0.5]})
+    assert fv.positive_rate_by_genre(rates, "t", "agg").data[0].x[0] == "&lt;b&gt;x&lt;/b&gt;"
+    m = pd.DataFrame([[1.0]], index=["<i>A"], columns=["<i>A"])
+    assert fv.cohen_heatmap(m, "t").data[0].y[0] == "&lt;i&gt;A"
