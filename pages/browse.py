@@ -20,9 +20,9 @@ try:
 except DataError as e:
     about = None
     st.warning(f"Task descriptions unavailable. {e}", icon=":material/warning:")
-if about:
-    st.markdown(about["description"])
-    st.caption(f"Keywords: {about['keywords']}")
+if about:  # plain text: the file is data, not markup
+    st.text(about["description"])
+    st.text(f"Keywords: {about['keywords']}")
 cols = st.columns(4)
 cols[0].metric("Positives", f"{row['positives']:,}")
 cols[1].metric("Negatives", f"{row['agg'] - row['positives']:,}")
