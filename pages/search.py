@@ -27,8 +27,8 @@ source, spec = model_controls(ds, task)
 
 
 def shot_list(table, name: str, key: str, pick: bool = True) -> None:
-    """The shots with a CSV download; with ``pick``, selecting a row makes it the example
-    of *Query by example*."""
+    """The shots with a CSV download; with ``pick`` (only for tables rendered before the
+    example's input), selecting a row makes it the example of *Query by example*."""
     event = st.dataframe(table, hide_index=True, width="stretch", column_config=SHOT_COLUMNS,
                          key=f"{key}_table", on_select="rerun" if pick else "ignore",
                          selection_mode="single-row")
@@ -149,4 +149,5 @@ with saved:
         else:
             best = corpus.top_rows(scores, 50, corpus.labeled_rows(ds, task))
             st.caption(f"Top unlabeled shots of **{task}** under `{name}`.")
-            shot_list(corpus.shots_at(ds, best, scores), "saved-model-top", "search_dl_saved")
+            shot_list(corpus.shots_at(ds, best, scores), "saved-model-top", "search_dl_saved",
+                      pick=False)  # rendered after the example's input: it cannot set it
