@@ -97,3 +97,11 @@ def test_a_saved_model_file_scores_the_corpus_and_a_bad_one_is_refused(demo_dir,
     at.session_state["search_model"] = ("evil.skops", b"\x80\x04not a zip")
     at.run()
     assert any(e.value.startswith("evil.skops: is not a skops model file") for e in at.error)
+
+
+def test_the_model_chosen_on_train_is_the_one_searched_with(train):
+    train.sidebar.selectbox(key="model_kind").set_value("lr_c").run()
+    train.switch_page("pages/search.py").run()
+    assert not train.exception
+    assert "fixed C" in train.caption[0].value
+    assert train.sidebar.selectbox(key="model_kind").value == "lr_c"
