@@ -83,6 +83,7 @@ def main() -> None:
     task = tasks[0]
     x, y = _labels(ds, task)
     fixed_s = timed(lambda: lrcv.fit_fixed_c(x, y, C=1.0), repeat=args.repeat * 3)
+    fixed_max_s = timed(lambda: lrcv.fit_fixed_c(x, y, C=lrcv.CS[-1]), repeat=args.repeat)
     run = train_run(ds, task, Source(), ModelSpec())
     ds.embeddings @ run.model.estimator.coef_[0].astype(np.float32)  # warm the file cache
     score_s = timed(lambda: score_rows(run.model.estimator, ds.embeddings), repeat=7)
@@ -98,8 +99,10 @@ def main() -> None:
                  repeat=7)
     mlp_s = timed(lambda: train(ModelSpec("mlp"), ds.agg_labels(task).split()[0]), repeat=1)
     rows += [
-        {"metric": "fixed-C LR, 1,000 labels", "value": fixed_s, "unit": "s",
+        {"metric": "fixed-C LR, 1,000 labels, C = 1", "value": fixed_s, "unit": "s",
          "target": "<= 0.3 s"},
+        {"metric": "fixed-C LR, 1,000 labels, C = 1e4 (slowest)", "value": fixed_max_s,
+         "unit": "s", "target": "<= 0.3 s"},
         {"metric": "score the whole corpus (LR)", "value": score_s * 1000, "unit": "ms",
          "target": "<= 80 ms"},
         {"metric": "labeled rows of a task (to exclude)", "value": labeled_s * 1000, "unit": "ms"},
