@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -49,6 +50,22 @@ def pr_figure(pr: pd.DataFrame, ap: float, baseline: float, threshold: float | N
         fig.add_scatter(x=[at[0]], y=[at[1]], mode="markers", name=f"threshold {threshold:.2f}",
                         marker=dict(size=11, color="black"),
                         hovertemplate="recall %{x:.3f}<br>precision %{y:.3f}<extra></extra>")
+    return fig
+
+
+def cv_figure(curve: pd.DataFrame, chosen: float) -> go.Figure:
+    """Cross-validated AP (mean ± std over folds) along the grid of C, with the chosen C."""
+    fig = _fig("Cross-validation of C (the paper's LR-CV)",
+               "C (inverse regularisation, log scale)", "Mean AP over the folds",
+               xaxis=dict(type="log"))
+    fig.add_scatter(x=curve["C"], y=curve["mean_ap"], mode="lines+markers", name="fold AP",
+                    error_y=dict(type="data", array=curve["std_ap"], visible=True),
+                    customdata=curve["std_ap"],
+                    hovertemplate="C %{x:.3g}<br>AP %{y:.3f} ± %{customdata:.3f}<extra></extra>")
+    best = curve.loc[np.isclose(curve["C"], chosen)]
+    fig.add_scatter(x=best["C"], y=best["mean_ap"], mode="markers", name=f"chosen C {chosen:.3g}",
+                    marker=dict(size=12, color="black", symbol="diamond"),
+                    hovertemplate="chosen C %{x:.3g}<br>AP %{y:.3f}<extra></extra>")
     return fig
 
 

@@ -33,7 +33,8 @@ class LogisticRegression:
 
     With ``fast`` (the default) and average-precision scoring it runs :func:`lrcv.fit_cv`,
     which gives scikit-learn's numbers in well under half the time; otherwise it runs
-    scikit-learn's ``LogisticRegressionCV``. ``model`` is a fitted scikit-learn estimator.
+    scikit-learn's ``LogisticRegressionCV``. ``model`` is a fitted scikit-learn estimator;
+    ``cv_scores`` the score of each fold (rows) at each C of :data:`lrcv.CS` (columns).
     """
 
     scoring: str = "average_precision"
@@ -44,15 +45,18 @@ class LogisticRegression:
     class_weight: str | None = None
     fast: bool = True
     model: object = field(init=False, repr=False, default=None)
+    cv_scores: np.ndarray | None = field(init=False, repr=False, default=None)  # (folds, Cs)
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> "LogisticRegression":
         if self.fast and self.scoring == "average_precision":
             fit = lrcv.fit_cv(x, y, self.seed, n_splits=self.n_splits,
                               class_weight=self.class_weight, max_iter=self.max_iter)
             self.model = as_sklearn(fit, self.max_iter, self.class_weight)
+            self.cv_scores = fit.fold_scores
         else:
             self.model = sklearn_lr_cv(self.seed, self.n_splits, self.scoring, self.max_iter,
                                        self.class_weight, self.n_jobs).fit(x, y)
+            self.cv_scores = np.asarray(self.model.scores_[True]).reshape(self.n_splits, -1)
         return self
 
     @property

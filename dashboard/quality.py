@@ -9,6 +9,7 @@ import pandas as pd
 
 from .evaluation import BootstrapAP, bootstrap_average_precision
 from .labels import LabeledDataset
+from .lrcv import CS
 
 CALIBRATION_BINS = 10
 
@@ -66,6 +67,12 @@ def calibration(y: np.ndarray, scores: np.ndarray, bins: int = CALIBRATION_BINS)
                                    count=("positive", "size")).reset_index()
     out["bin_low"] = out["bin"] / bins
     return out.drop(columns="bin")
+
+
+def cv_curve(cv_scores: np.ndarray, Cs: np.ndarray = CS) -> pd.DataFrame:
+    """Mean and std over folds of the cross-validation AP at each C."""
+    return pd.DataFrame({"C": Cs, "mean_ap": cv_scores.mean(axis=0),
+                         "std_ap": cv_scores.std(axis=0), "folds": len(cv_scores)})
 
 
 def score_table(y: np.ndarray, scores: np.ndarray) -> pd.DataFrame:

@@ -58,6 +58,7 @@ class TrainedModel:
     estimator: object
     n_train: int
     n_pos: int
+    cv_scores: np.ndarray | None = None  # LR-CV: AP of each fold (rows) at each C of lrcv.CS
 
     @property
     def C(self) -> float | None:
@@ -89,14 +90,16 @@ def train(spec: ModelSpec, train_set: LabeledDataset) -> TrainedModel:
     """Fit ``spec`` on ``train_set`` (which must hold both classes)."""
     x, y = train_set.x, train_set.y
     weights = "balanced" if spec.balanced else None
+    cv_scores = None
     if spec.kind == LR_CV:
-        estimator = LogisticRegression(seed=spec.seed, class_weight=weights).fit(x, y).model
+        fitted = LogisticRegression(seed=spec.seed, class_weight=weights).fit(x, y)
+        estimator, cv_scores = fitted.model, fitted.cv_scores
     elif spec.kind == LR_C:
         estimator = as_sklearn(lrcv.fit_fixed_c(x, y, spec.C, class_weight=weights),
                                class_weight=weights)
     else:
         estimator = _mlp(x, y, spec.seed)
-    return TrainedModel(spec, estimator, len(train_set), train_set.pos_cnt)
+    return TrainedModel(spec, estimator, len(train_set), train_set.pos_cnt, cv_scores)
 
 
 def _mlp(x: np.ndarray, y: np.ndarray, seed: int):

@@ -75,6 +75,10 @@ with right:
     chart(figs.roc_figure(roc), roc, name=f"{task}-roc-curve", key="train_roc")
     chart(figs.calibration_figure(cal), cal, name=f"{task}-calibration", key="train_cal")
 
+if model.cv_scores is not None:
+    curve = quality.cv_curve(model.cv_scores)
+    chart(figs.cv_figure(curve, model.C), curve, name=f"{task}-cv-of-C", key="train_cv")
+
 st.subheader("Export the model")
 card = model_io.card(model, task, source.describe(), ds.fingerprint, q.ap.mean, q.ap.std,
                      q.n_val)

@@ -17,6 +17,7 @@ def test_every_figure_is_labeled_and_has_hover():
     built = [
         figs.pr_figure(pr, 0.5, 0.3, 0.5, (0.4, 0.6), quality.pr_curve(y, rng.random(200))),
         figs.roc_figure(quality.roc_curve(y, s)),
+        figs.cv_figure(quality.cv_curve(rng.random((5, 10))), 2.78),
         figs.score_histogram_figure(quality.score_table(y, s), 0.5),
         figs.calibration_figure(quality.calibration(y, s)),
         figs.corpus_histogram_figure(corpus.score_histogram(s), 0.5, "Scores of all shots"),
@@ -26,5 +27,5 @@ def test_every_figure_is_labeled_and_has_hover():
     for fig in built:
         assert fig.layout.title.text and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
         assert all(t.hovertemplate or t.hoverinfo == "skip" for t in fig.data)
-    assert "&lt;b&gt;x&lt;/b&gt;" in list(built[5].data[0].x)  # data text is escaped
-    assert "&lt;i&gt;k|0" in built[6].layout.title.text
+    assert "&lt;b&gt;x&lt;/b&gt;" in list(built[-2].data[0].x)  # data text is escaped
+    assert "&lt;i&gt;k|0" in built[-1].layout.title.text

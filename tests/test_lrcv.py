@@ -40,6 +40,10 @@ def test_fast_lr_cv_matches_logistic_regression_cv_on_many_tasks(ds):
         ap_ref = average_precision_score(val.y, ref.predict_proba(val.x)[:, 1])
         assert abs(ap_fast - ap_ref) <= 0.005, task
         np.testing.assert_allclose(fast.model.coef_, ref.coef_, atol=1e-6)
+        best = fast.cv_scores.sum(axis=0).argmax()  # the chosen C has the best fold AP sum
+        assert fast.cv_scores.shape == (5, 10) and lrcv.CS[best] == fast.C
+        np.testing.assert_allclose(fast.cv_scores[:, best], ref.scores_[True][:, best, 0],
+                                   atol=1e-9)
         compared += 1
     assert compared >= 8
 

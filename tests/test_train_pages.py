@@ -31,7 +31,7 @@ def test_train_page_trains_and_shows_ap(train, ds):
     assert 0.5 < mean <= 1 and std >= 0
     assert float(_metric(train, "Baseline")) < mean
     assert "validation keys removed" in train.caption[0].value
-    assert len(train.get("plotly_chart")) == 4
+    assert len(train.get("plotly_chart")) == 5  # PR, histogram, ROC, calibration, CV of C
 
 
 def test_moving_the_threshold_changes_precision_and_recall(train):
