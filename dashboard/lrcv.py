@@ -13,7 +13,9 @@ slower here and, on separable folds, stops L-BFGS elsewhere and picks another C.
 """
 from __future__ import annotations
 
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -157,9 +159,16 @@ def _threadpools():
     return ThreadpoolController()
 
 
+_blas_lock = threading.RLock()  # re-entrant: a fit may call another
+
+
+@contextmanager
 def single_threaded_blas():
-    """Context: BLAS on one thread (process-wide, for the duration of a fit)."""
-    return _threadpools().limit(limits=1, user_api="blas")
+    """Context: BLAS on one thread for a fit. The limit is process-wide, so fits in several
+    threads (app sessions) take turns: each restores the limits it found, none is left on one
+    thread."""
+    with _blas_lock, _threadpools().limit(limits=1, user_api="blas"):
+        yield
 
 
 def _as_xy(x, y):

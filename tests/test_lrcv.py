@@ -85,3 +85,20 @@ def test_direct_lbfgsb_loop_gives_the_iterates_of_scipy_minimize(ds, monkeypatch
     wrapped = lrcv.fit_cv(train.x, train.y, seed=0)
     assert direct.C == wrapped.C and direct.n_iter == wrapped.n_iter
     np.testing.assert_array_equal(direct.coef, wrapped.coef)
+
+
+def test_blas_limit_is_restored_after_concurrent_fits_in_threads(ds):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    train, _ = ds.agg_labels(ds.tasks[3]).split()
+    x, y = train.x, train.y
+    with ThreadPoolExecutor(3) as pool:
+        fits = list(pool.map(lambda seed: lrcv.fit_cv(x, y, seed), range(3)))
+    assert blas_threads() == before
+    assert fits[0].C == lrcv.fit_cv(x, y, 0).C
