@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import DataError, Dataset, config
 from dashboard.dataset import fingerprint_of
@@ -43,8 +44,21 @@ def data_dir_sidebar() -> str:
     return st.session_state[_KEY]
 
 
+def _ensure_app_shell() -> None:
+    """Make sure app.py, which owns the data folder, runs around the page.
+
+    On a server's first visit straight to a page URL, Streamlit runs the page file alone: its
+    legacy discovery of pages/ stays on until st.navigation has run once. Switch it off
+    and rerun, so that app.py runs the page inside its shell (Streamlit 1.67 internals).
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_dataset() -> Dataset | None:
     """The dataset of the chosen folder, or None after showing why it cannot be opened."""
+    _ensure_app_shell()
     path = st.session_state.get(_KEY) or str(config.data_dir())
     try:
         return open_dataset(path, fingerprint_of(path))

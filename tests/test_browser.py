@@ -6,6 +6,7 @@ With CI=true it must run; elsewhere it skips when chromium or playwright is miss
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import shutil
 import socket
@@ -52,10 +53,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_dir):
-    """The app on the demo data, with one task's checkpoint APs already cached on disk."""
-    checkpoints.checkpoint_aps(Dataset(demo_dir), TASK, config.cache_dir())
+@contextlib.contextmanager
+def _serve(demo_dir):
+    """Run the app on the demo data on a free port; yield its URL."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -78,6 +78,14 @@ def server(demo_dir):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(demo_dir):
+    """The app on the demo data, with one task's checkpoint APs already cached on disk."""
+    checkpoints.checkpoint_aps(Dataset(demo_dir), TASK, config.cache_dir())
+    with _serve(demo_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +139,18 @@ def test_page_in_browser(browser, server, name, path):
         assert errors.count() == 0, errors.first.inner_text()
     finally:
         page.close()
+
+
+def test_first_visit_straight_to_a_page_gets_the_app_shell(browser, demo_dir):
+    """A fresh server's first request for /browse must still run app.py around the page."""
+    with _serve(demo_dir) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        try:
+            page.goto(f"{url}/browse?task={TASK}", wait_until="domcontentloaded")
+            _wait_until_idle(page)
+            nav = page.locator('[data-testid="stSidebarNav"]')
+            assert "Browse a task" in nav.inner_text()  # app.py's titles, not file names
+            assert page.get_by_label("Data folder", exact=True).input_value() == str(demo_dir)
+            assert TASK in page.locator("h1").first.inner_text()
+        finally:
+            page.close()
