@@ -15,6 +15,7 @@ from dashboard.dataset import fingerprint_of
 from .cache import open_dataset
 
 _KEY = "data_dir"
+_shell_checked = False
 
 
 def _demo_with_progress() -> Path:
@@ -49,9 +50,12 @@ def _ensure_app_shell() -> None:
 
     On a server's first visit straight to a page URL, Streamlit runs the page file alone: its
     legacy discovery of pages/ stays on until st.navigation has run once. Switch it off
-    and rerun, so that app.py runs the page inside its shell (Streamlit 1.67 internals).
+    and rerun, once per process, so that app.py runs the page inside its shell (Streamlit 1.67
+    internals; AppTest switches discovery back on for every run, hence the once).
     """
-    if PagesManager.uses_pages_directory:
+    global _shell_checked
+    if PagesManager.uses_pages_directory and not _shell_checked:
+        _shell_checked = True
         PagesManager.uses_pages_directory = False
         st.rerun()
 
