@@ -7,6 +7,7 @@ from components.data_source import require_dataset
 from components.export import chart
 from components.model_controls import model_controls
 from components.task_picker import task_picker
+from components.uploads import kept_upload
 from dashboard import DataError, corpus, tuning, uploads
 from dashboard.sources import Source
 from dashboard.trainer import ModelSpec
@@ -117,11 +118,9 @@ with upload:
     st.caption(f"Upload a .npy file: one embedding ({ds.dim},) or a matrix (rows, {ds.dim}) "
                f"in the dataset's embedding space, at most {uploads.MAX_BYTES // 2**20} MiB. "
                "It is read without unpickling.")
-    file = st.file_uploader("Embeddings (.npy)", type=["npy"], key="search_file")
-    if file is not None:
-        st.session_state["search_upload"] = (file.name, file.getvalue())
-    if "search_upload" in st.session_state:
-        name, data = st.session_state["search_upload"]
+    given = kept_upload("Embeddings (.npy)", "npy", "search_upload")
+    if given is not None:
+        name, data = given
         try:
             x = uploads.read_embeddings(data, name, ds.dim)
         except DataError as e:
@@ -137,11 +136,9 @@ with upload:
 with saved:
     st.caption("Score the corpus with a model file saved from *Train & tune* (.skops). Only "
                "types that skops trusts by default are loaded; nothing is unpickled.")
-    file = st.file_uploader("Model (.skops)", type=["skops"], key="search_model_file")
-    if file is not None:
-        st.session_state["search_model"] = (file.name, file.getvalue())
-    if "search_model" in st.session_state:
-        name, data = st.session_state["search_model"]
+    given = kept_upload("Model (.skops)", "skops", "search_model")
+    if given is not None:
+        name, data = given
         try:
             scores = cache.saved_model_scores(ds, ds.fingerprint, name, data)
         except DataError as e:
