@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import Dataset, checkpoints, config
+from dashboard import Dataset, checkpoints, config, experiment_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
@@ -82,8 +82,11 @@ def _serve(demo_dir):
 
 @pytest.fixture(scope="module")
 def server(demo_dir):
-    """The app on the demo data, with one task's checkpoint APs already cached on disk."""
-    checkpoints.checkpoint_aps(Dataset(demo_dir), TASK, config.cache_dir())
+    """The app on the demo data, with one task's checkpoint APs and Experiment 1 already
+    cached on disk, so those pages draw their charts."""
+    ds = Dataset(demo_dir)
+    checkpoints.checkpoint_aps(ds, TASK, config.cache_dir())
+    experiment_runner.run(ds, "experiment1", [TASK])
     with _serve(demo_dir) as url:
         yield url
 
@@ -132,7 +135,7 @@ def test_page_in_browser(browser, server, name, path):
         _wait_until_idle(page)
         for i in range(page.locator('[data-testid="stPlotlyChart"]').count()):
             page.locator('[data-testid="stPlotlyChart"]').nth(i).locator(
-                ".main-svg").first.wait_for(timeout=30_000)
+                ".main-svg").first.wait_for(state="attached", timeout=30_000)  # tabs hide some
         errors = page.locator('[data-testid="stException"]')
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
