@@ -1,4 +1,4 @@
-"""Dataset views at scale: each page's rerun with warm caches, and all checkpoint APs of a task.
+"""Every page at scale: its rerun with warm caches; and all checkpoint APs of a task.
 
     python benchmarks/bench_views.py [--data /tmp/full] [--task car-chase] [--reruns 3]
 
@@ -22,7 +22,8 @@ import numpy as np  # noqa: E402
 
 from benchmarks.common import report, timed  # noqa: E402
 
-PAGES = ["pages/overview.py", "pages/browse.py", "pages/agreement.py", "pages/checkpoints.py"]
+PAGES = ["pages/overview.py", "pages/browse.py", "pages/agreement.py", "pages/checkpoints.py",
+         "pages/experiments.py", "pages/train.py", "pages/search.py"]
 
 
 def plain_sklearn_aps(ds, task: str) -> list[float]:
