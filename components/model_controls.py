@@ -60,7 +60,7 @@ def model_controls(ds: Dataset, task: str) -> tuple[Source, ModelSpec]:
             if st.session_state.get("model_checkpoint", len(sizes)) >= len(sizes):
                 st.session_state["model_checkpoint"] = len(sizes) - 1  # newest
             i = side.selectbox("Checkpoint", range(len(sizes)), **_kw("model_checkpoint"),
-                               format_func=lambda i: f"{i} ({sizes[i]} labels)")
+                               format_func=lambda i: f"{i + 1} ({sizes[i]} labels)")
             source = Source(kind, checkpoint=i)
     model = side.selectbox("Model", list(trainer.KINDS), format_func=trainer.KINDS.get,
                            **_kw("model_kind"))

@@ -71,7 +71,7 @@ def _checkpoint_rows(fits: TaskFits) -> list[dict]:
     rows = []
     for i, cp in enumerate(fits.checkpoints):
         train = fits.labeled(cp.pos - fits.val_keys, cp.neg - fits.val_keys)
-        row = _row(CHECKPOINT, len(train), fits.score(train), checkpoint=i)
+        row = _row(CHECKPOINT, len(train), fits.score(train), checkpoint=i + 1)  # 1-based
         rows.append(row)
     return rows
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import config as app_config
 
-CODE_VERSION = 1  # bump when a change to the experiment code changes any number
+CODE_VERSION = 2  # bump when a change to the experiment code changes any number
 
 
 def cache_root() -> Path:

@@ -41,7 +41,10 @@ class Source:
         if self.kind in CMP_KINDS:
             return f"first {self.n} of {kind_name(self.kind)}"
         if self.kind == CHECKPOINT:
-            return f"checkpoint {self.checkpoint}"
+            # numbered from 1, as the Checkpoints and Browse pages number them
+            return (f"checkpoint {self.checkpoint + 1}" if self.checkpoint >= 0
+                    else "the newest checkpoint" if self.checkpoint == -1
+                    else f"checkpoint {self.checkpoint} from the newest")
         return kind_name(self.kind)
 
 

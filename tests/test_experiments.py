@@ -206,3 +206,9 @@ def test_figures_have_titles_axes_and_hover(trained):
     assert curve.layout.xaxis.type == "log"
     assert {t.name for t in curve.data if t.name} == {RANDOM, ZERO_SHOT, COMBINED, "VA checkpoints"}
     assert len(curve.layout.shapes) == 2  # zero-shot scorer and baseline lines
+
+
+def test_checkpoints_are_numbered_from_one_as_on_the_checkpoints_page(trained, ds):
+    _, exp1, _, _ = trained
+    numbers = exp1[exp1.method == CHECKPOINT]["checkpoint"].tolist()
+    assert numbers == list(range(1, len(ds.checkpoints(TASK)) + 1))

@@ -236,3 +236,8 @@ def test_cli_scores_the_corpus_with_a_saved_model_and_refuses_untrusted(ds, run,
     path.write_bytes(_untrusted_model_bytes())
     assert main(["score-model", str(path), str(ds.root)]) == 1
     assert "not trusted" in capsys.readouterr().err
+
+
+def test_checkpoint_sources_are_described_from_one():
+    assert Source(sources.CHECKPOINT, checkpoint=0).describe() == "checkpoint 1"
+    assert Source(sources.CHECKPOINT, checkpoint=-1).describe() == "the newest checkpoint"
