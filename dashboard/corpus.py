@@ -83,6 +83,12 @@ def score_histogram(scores: np.ndarray, bins: int = 50, lo: float = 0.0,
     return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "shots": counts})
 
 
+def count_above(scores: np.ndarray, threshold: float) -> tuple[int, float]:
+    """(shots scoring at or above ``threshold``, their share of all shots; 0.0 when empty)."""
+    n = int(np.count_nonzero(scores >= threshold))
+    return n, n / len(scores) if len(scores) else 0.0
+
+
 def genre_index(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """(genre code of every shot, genre names); the empty genre is named "(none)"."""
     codes, names = pd.factorize(ds.shots["genre"].to_numpy())

@@ -7,6 +7,7 @@ import json
 import zipfile
 
 from .errors import DataError
+from .uploads import MAX_BYTES, check_size
 
 
 def card(model, task: str, source: str, fingerprint: str, ap_mean: float, ap_std: float,
@@ -35,12 +36,15 @@ def dump(estimator) -> bytes:
     return sio.dumps(estimator)
 
 
-def load(data: bytes, name: str = "model file", dim: int | None = None):
+def load(data: bytes, name: str = "model file", dim: int | None = None,
+         max_bytes: int = MAX_BYTES):
     """A scikit-learn estimator from skops bytes; any type skops does not trust by default
-    is refused, as is a model for another embedding dimension than ``dim`` (DataError naming
-    the file and what is wrong)."""
+    is refused, as is a file over ``max_bytes`` (the upload limit of .npy files too) or a
+    model for another embedding dimension than ``dim`` (DataError naming the file and what
+    is wrong)."""
     import skops.io as sio
 
+    check_size(data, name, max_bytes)
     try:
         untrusted = sio.get_untrusted_types(data=data)
         if untrusted:

@@ -10,15 +10,20 @@ from .errors import DataError
 MAX_BYTES = 64 * 1024 * 1024  # 64 MiB: about 32,000 float32 vectors of dimension 512
 
 
+def check_size(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> None:
+    """Raise :class:`DataError` naming ``name`` when an upload is larger than ``max_bytes``."""
+    if len(data) > max_bytes:
+        raise DataError(name, f"is {len(data) / 2**20:.1f} MiB; the limit is "
+                              f"{max_bytes / 2**20:.0f} MiB")
+
+
 def read_embeddings(data: bytes, name: str, dim: int, max_bytes: int = MAX_BYTES) -> np.ndarray:
     """The rows of an uploaded ``.npy`` (one vector or a matrix) as float32 ``(k, dim)``.
 
     Raises :class:`DataError` naming ``name`` and what is wrong: too large, not a ``.npy``,
     pickled objects, non-float dtype, wrong shape or dimension, NaN or inf.
     """
-    if len(data) > max_bytes:
-        raise DataError(name, f"is {len(data) / 2**20:.1f} MiB; the limit is "
-                              f"{max_bytes / 2**20:.0f} MiB")
+    check_size(data, name, max_bytes)
     if not data.startswith(b"\x93NUMPY"):
         raise DataError(name, "is not a NumPy .npy file (save one with numpy.save)")
     try:

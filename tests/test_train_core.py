@@ -241,3 +241,20 @@ def test_cli_scores_the_corpus_with_a_saved_model_and_refuses_untrusted(ds, run,
 def test_checkpoint_sources_are_described_from_one():
     assert Source(sources.CHECKPOINT, checkpoint=0).describe() == "checkpoint 1"
     assert Source(sources.CHECKPOINT, checkpoint=-1).describe() == "the newest checkpoint"
+
+
+def test_count_above_matches_the_scores():
+    scores = np.array([0.1, 0.5, 0.7, 0.49], np.float32)
+    assert corpus.count_above(scores, 0.5) == (2, 0.5)
+    assert corpus.count_above(scores, 0.0) == (4, 1.0)
+    assert corpus.count_above(np.empty(0, np.float32), 0.5) == (0, 0.0)
+
+
+def test_model_files_have_the_upload_size_limit(run):
+    data = model_io.dump(run.model.estimator)
+    with pytest.raises(DataError) as e:
+        model_io.load(data, "big.skops", max_bytes=len(data) - 1)
+    assert e.value.path == "big.skops" and "the limit is" in e.value.reason
+    assert model_io.load(data, "ok.skops", max_bytes=len(data)) is not None
+    with pytest.raises(DataError, match="limit is 64 MiB"):  # the default: the .npy limit
+        model_io.load(b"\0" * (uploads.MAX_BYTES + 1), "huge.skops")
