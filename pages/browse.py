@@ -3,7 +3,8 @@ import streamlit as st
 
 from components import cache, figures_views
 from components.data_source import require_dataset
-from components.export import chart
+from components.export import chart, csv
+from components.formatting import plain
 from components.task_picker import task_picker
 from dashboard import DataError, browse
 
@@ -13,13 +14,13 @@ st.title(f"Browse a task: {task}")
 st.caption(f"Group: {ds.group(task)}")
 row = cache.task_table(ds, ds.fingerprint).set_index("task").loc[task]
 if row["error"]:
-    st.error(row["error"], icon=":material/error:")
+    st.error(plain(row["error"]), icon=":material/error:")
     st.stop()
 try:
     about = ds.task_descriptions.get(task)
 except DataError as e:
     about = None
-    st.warning(f"Task descriptions unavailable. {e}", icon=":material/warning:")
+    st.warning(f"Task descriptions unavailable. {plain(e)}", icon=":material/warning:")
 if about:  # plain text: the file is data, not markup
     st.text(about["description"])
     st.text(f"Keywords: {about['keywords']}")
@@ -76,9 +77,8 @@ st.dataframe(
         "key": "Key",
     },
 )
-st.download_button("Download these shots (CSV)", shown.to_csv(index=False),
-                   file_name=f"{task}-{source.replace(' ', '-')}.csv", mime="text/csv",
-                   icon=":material/download:", key="browse_csv")
+csv("Download these shots (CSV)", shown, f"{task}-{source.replace(' ', '-')}.csv",
+    "browse_csv")
 
 rates = browse.positive_rate_by_genre(table)
 chart(figures_views.positive_rate_by_genre(rates, task, source), rates, key="browse_genre_rate")

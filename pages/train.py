@@ -1,9 +1,11 @@
 """Train & tune: fit a classifier on a chosen source and see its quality at once."""
+import functools
+
 import streamlit as st
 
 from components import cache, figures_train as figs
 from components.data_source import require_dataset
-from components.export import chart
+from components.export import chart, download
 from components.formatting import number
 from components.model_controls import model_controls
 from components.task_picker import task_picker
@@ -83,11 +85,10 @@ st.subheader("Export the model")
 card = model_io.card(model, task, source.describe(), ds.fingerprint, q.ap.mean, q.ap.std,
                      q.n_val)
 cols = st.columns([1, 1, 3])
-cols[0].download_button("Model (skops)", model_io.dump(model.estimator),
-                        file_name=f"{task}-{spec.kind}.skops", icon=":material/download:",
-                        mime="application/octet-stream", key="train_dl_model")
-cols[1].download_button("Card (JSON)", model_io.card_json(card), mime="application/json",
-                        file_name=f"{task}-{spec.kind}.json", icon=":material/download:",
-                        key="train_dl_card")
+# the files are written only when a button is clicked: a rerun does not serialise the model
+download("Model (skops)", functools.partial(model_io.dump, model.estimator),
+         f"{task}-{spec.kind}.skops", "application/octet-stream", "train_dl_model", cols[0])
+download("Card (JSON)", functools.partial(model_io.card_json, card), f"{task}-{spec.kind}.json",
+         "application/json", "train_dl_card", cols[1])
 cols[2].caption("A scikit-learn estimator in skops format (no pickle). Load it with "
                 "`dashboard.model_io.load(data)`, which accepts only trusted types.")
