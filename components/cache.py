@@ -1,18 +1,23 @@
 """The one place where core calls are cached for the app.
 
 Large objects are passed as ``_arg`` (not hashed); cache keys are the dataset's folder and
-fingerprint, plus the task name where one applies.
+fingerprint, plus the task name where one applies. Results read from a disk cache (experiments,
+checkpoint APs) are also keyed on a signature of its folder (path, file names, sizes and
+mtimes), so a compute in this session, the CLI or another session shows on the next rerun.
 """
 from __future__ import annotations
 
 import dataclasses
+import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import (Dataset, agreement, browse, checkpoints, corpus, model_io, summary,
-                       trainer, tuning)
+from dashboard import (Dataset, agreement, browse, checkpoints, config, corpus, exp_summary,
+                       experiment_runner, model_io, summary, trainer, tuning)
+from dashboard.results_cache import ResultsCache
 from dashboard.sources import Source
 from dashboard.trainer import ModelSpec
 
@@ -63,6 +68,84 @@ def sources(_ds: Dataset, fingerprint: str, task: str) -> list[str]:
 @st.cache_data(show_spinner="Loading the shots…", max_entries=64)
 def shot_table(_ds: Dataset, fingerprint: str, task: str, source: str) -> pd.DataFrame:
     return browse.shot_table(_ds, task, source)
+
+
+def folder_signature(folder: Path, suffix: str) -> tuple:
+    """(folder, sorted (name, size, mtime) of its ``suffix`` files): cheap to take on every
+    rerun, and it changes when a file is written, replaced or removed."""
+    try:
+        with os.scandir(folder) as entries:
+            files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
+                           if e.name.endswith(suffix) and e.is_file())
+    except OSError:  # no folder yet: nothing computed
+        files = []
+    return str(folder), tuple(files)
+
+
+def _results_signature(ds: Dataset, experiment: str) -> tuple:
+    default = experiment_runner.EXPERIMENTS[experiment][1]()
+    return folder_signature(ResultsCache(experiment, ds.fingerprint, default).folder, ".parquet")
+
+
+@st.cache_data(show_spinner="Reading the experiment results…", max_entries=32)
+def _experiment_results(_ds: Dataset, fingerprint: str, experiment: str,
+                        tasks: tuple[str, ...] | None, signature: tuple) -> pd.DataFrame | None:
+    return experiment_runner.cached(_ds, experiment, list(tasks) if tasks else None)
+
+
+def experiment_results(ds: Dataset, experiment: str,
+                       tasks: list[str] | None = None) -> pd.DataFrame | None:
+    """:func:`dashboard.experiment_runner.cached` (default config), read again only when the
+    experiment's cache folder changed."""
+    return _experiment_results(ds, ds.fingerprint, experiment, tuple(tasks) if tasks else None,
+                               _results_signature(ds, experiment))
+
+
+@st.cache_data(show_spinner="Summarising the experiments…", max_entries=32)
+def _experiment_tables(_ds: Dataset, fingerprint: str, groups: tuple[str, ...],
+                       signature1: tuple, signature2: tuple) -> dict | None:
+    exp1 = _experiment_results(_ds, fingerprint, "experiment1", None, signature1)
+    exp1 = None if exp1 is None else exp1[exp1["group"].isin(groups)]
+    if exp1 is None or exp1.empty:
+        return None
+    exp2 = _experiment_results(_ds, fingerprint, "experiment2",
+                               tuple(sorted(exp1["task"].unique())), signature2)
+    return exp_summary.page_tables(exp1, exp2)
+
+
+def experiment_tables(ds: Dataset, groups: list[str]) -> dict | None:
+    """:func:`dashboard.exp_summary.page_tables` of the cached Experiment 1 results of the
+    tasks in ``groups`` (and their cached Experiment 2); None when there are none."""
+    return _experiment_tables(ds, ds.fingerprint, tuple(sorted(groups)),
+                              _results_signature(ds, "experiment1"),
+                              _results_signature(ds, "experiment2"))
+
+
+def _checkpoint_signature(root: Path) -> tuple:
+    return folder_signature(Path(root) / "checkpoints", ".json")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _checkpoint_aps(_ds: Dataset, fingerprint: str, task: str, root: str,
+                    signature: tuple) -> checkpoints.CheckpointAPs | None:
+    return checkpoints.cached_aps(_ds, task, Path(root))
+
+
+def checkpoint_aps(ds: Dataset, task: str, root: Path | None = None):
+    """:func:`dashboard.checkpoints.cached_aps`, read again only when the cache changed."""
+    root = Path(root or config.cache_dir())
+    return _checkpoint_aps(ds, ds.fingerprint, task, str(root), _checkpoint_signature(root))
+
+
+@st.cache_data(show_spinner="Reading every task's checkpoint APs…", max_entries=8)
+def _last_vs_best(_ds: Dataset, fingerprint: str, root: str, signature: tuple) -> pd.DataFrame:
+    return checkpoints.last_vs_best(_ds, Path(root))
+
+
+def last_vs_best(ds: Dataset, root: Path | None = None) -> pd.DataFrame:
+    """:func:`dashboard.checkpoints.last_vs_best`, read again only when the cache changed."""
+    root = Path(root or config.cache_dir())
+    return _last_vs_best(ds, ds.fingerprint, str(root), _checkpoint_signature(root))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -123,3 +206,62 @@ def saved_model_scores(_ds: Dataset, fingerprint: str, name: str, data: bytes) -
     """Every shot's score under a model file (small: hashing its bytes is cheap); raises
     DataError for a file that is not a trusted model of this dimension."""
     return trainer.score_rows(model_io.load(data, name, _ds.dim), _ds.embeddings)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def labeled_rows(_ds: Dataset, fingerprint: str, task: str) -> np.ndarray:
+    """Rows of every shot the task labels (agg, cmp lists, checkpoints)."""
+    return corpus.labeled_rows(_ds, task)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=_SPEC_HASH)
+def top_unlabeled(_ds: Dataset, fingerprint: str, task: str, source: Source, spec: ModelSpec,
+                  k: int) -> pd.DataFrame:
+    """The ``k`` best-scoring shots the task does not label, under ``corpus_scores``."""
+    scores = corpus_scores(_ds, fingerprint, task, source, spec)
+    return corpus.shots_at(_ds, corpus.top_rows(scores, k, labeled_rows(_ds, fingerprint, task)),
+                           scores)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=_SPEC_HASH)
+def count_above(_ds: Dataset, fingerprint: str, task: str, source: Source, spec: ModelSpec,
+                threshold: float) -> tuple[int, float]:
+    return corpus.count_above(corpus_scores(_ds, fingerprint, task, source, spec), threshold)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=_SPEC_HASH)
+def score_histogram(_ds: Dataset, fingerprint: str, task: str, source: Source,
+                    spec: ModelSpec) -> pd.DataFrame:
+    return corpus.score_histogram(corpus_scores(_ds, fingerprint, task, source, spec))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=_SPEC_HASH)
+def share_above_by_genre(_ds: Dataset, fingerprint: str, task: str, source: Source,
+                         spec: ModelSpec, threshold: float) -> pd.DataFrame:
+    return corpus.share_above_by_genre(genre_index(_ds, fingerprint),
+                                       corpus_scores(_ds, fingerprint, task, source, spec),
+                                       threshold)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def saved_model_top(_ds: Dataset, fingerprint: str, task: str, name: str, data: bytes,
+                    k: int) -> pd.DataFrame:
+    """The ``k`` best-scoring shots the task does not label under a model file (DataError as
+    :func:`saved_model_scores`)."""
+    scores = saved_model_scores(_ds, fingerprint, name, data)
+    return corpus.shots_at(_ds, corpus.top_rows(scores, k, labeled_rows(_ds, fingerprint, task)),
+                           scores)
+
+
+def every_task_model(ds: Dataset) -> dict:
+    """The paper's model of every task (agg train split), training the missing ones with a
+    progress bar (each model is kept by :func:`train_run`)."""
+    bar = st.progress(0.0, text="Training every task's model…")
+    models = {}
+    for i, t in enumerate(ds.tasks):
+        bar.progress(i / len(ds.tasks), text=f"Training every task's model… {t}")
+        run = train_run(ds, ds.fingerprint, t, Source(), ModelSpec())
+        if run.ok:
+            models[t] = run.model
+    bar.empty()
+    return models

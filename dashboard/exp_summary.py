@@ -91,3 +91,19 @@ def cumulative_gain(exp2: pd.DataFrame, exp1: pd.DataFrame) -> pd.DataFrame:
         rows.append({"method": f"Experiment 1 + 2 ({policy})",
                      "median_gain": (100 * (both - baseline)).median()})
     return pd.DataFrame(rows)
+
+
+def page_tables(exp1: pd.DataFrame, exp2: pd.DataFrame | None) -> dict:
+    """Every across-tasks table of the experiments page, computed once per state of the
+    results: Fig 7 and 9 shares, Table 2, the per-task gains at the largest n and, with
+    ``exp2`` (Experiment 2 of some of the tasks of ``exp1``), Table 3 and the cumulative gain.
+    """
+    gains = task_gains(exp1)
+    n = int(gains["n"].max())
+    out = {"enough_data": enough_data(exp1), "va_beats": va_beats(exp1),
+           "table2": median_gain_table(exp1), "gain_n": n, "gains": gains[gains["n"] == n],
+           "exp1_tasks": exp1["task"].nunique(), "exp2_tasks": 0}
+    if exp2 is not None:
+        out.update(exp2_tasks=exp2["task"].nunique(), table3=lift_percentiles(exp2, exp1),
+                   cumulative=cumulative_gain(exp2, exp1))
+    return out

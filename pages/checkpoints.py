@@ -4,7 +4,7 @@ import streamlit as st
 from components import cache, figures_views
 from components.data_source import require_dataset
 from components.export import chart
-from components.formatting import number
+from components.formatting import number, plain
 from components.links import browse_url
 from components.task_picker import task_picker
 from dashboard import DataError, checkpoints, config
@@ -15,7 +15,7 @@ task = task_picker(ds, "checkpoints")
 st.title(f"Checkpoints: {task}")
 row = cache.task_table(ds, ds.fingerprint).set_index("task").loc[task]
 if row["error"]:
-    st.error(row["error"], icon=":material/error:")
+    st.error(plain(row["error"]), icon=":material/error:")
     st.stop()
 root = config.cache_dir()
 
@@ -29,7 +29,7 @@ def compute(tasks: list[str]) -> None:
         try:
             checkpoints.checkpoint_aps(ds, name, root, progress=report)
         except DataError as e:
-            st.error(f"{name}: {e}", icon=":material/error:")
+            st.error(plain(f"{name}: {e}"), icon=":material/error:")
     bar.empty()
 
 
@@ -39,11 +39,11 @@ chart(figures_views.checkpoint_timeline(timeline, task), timeline, key="checkpoi
 st.subheader("Average precision per checkpoint")
 st.caption("The paper's classifier trained on each checkpoint minus the agg validation keys, "
            "scored on the agg validation split (bootstrap mean ± std of 5 resamples).")
-result = checkpoints.cached_aps(ds, task, root)
+result = cache.checkpoint_aps(ds, task, root)  # re-read only when the disk cache changed
 if result is None and st.button(f"Compute AP of {len(timeline)} checkpoints",
                                 icon=":material/play_arrow:", key="checkpoints_compute"):
     compute([task])
-    result = checkpoints.cached_aps(ds, task, root)
+    result = cache.checkpoint_aps(ds, task, root)
 if result is None:
     st.info("Not computed yet: one cross-validated fit per checkpoint (seconds per "
             "checkpoint). The result is cached on disk, so this page opens instantly next time.",
@@ -83,7 +83,7 @@ missing = [t for t in ds.tasks if not checkpoints.cache_path(root, ds, t).is_fil
 if missing and st.button(f"Compute the {len(missing)} remaining tasks (slow)",
                          icon=":material/play_arrow:", key="checkpoints_compute_all"):
     compute(missing)
-done = checkpoints.last_vs_best(ds, root)
+done = cache.last_vs_best(ds, root)
 if done.empty:
     st.info("No task computed yet.", icon=":material/info:")
 else:

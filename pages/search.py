@@ -4,13 +4,12 @@ import streamlit as st
 
 from components import cache, figures_train as figs
 from components.data_source import require_dataset
-from components.export import chart
+from components.export import chart, csv
+from components.formatting import code, plain
 from components.model_controls import model_controls
 from components.task_picker import task_picker
 from components.uploads import kept_upload
-from dashboard import DataError, corpus, tuning, uploads
-from dashboard.sources import Source
-from dashboard.trainer import ModelSpec
+from dashboard import DataError, tuning, uploads
 
 SHOT_COLUMNS = {
     "rank": "Rank", "key": "Key", "title": "Title", "genre": "Genre",
@@ -37,22 +36,7 @@ def shot_list(table, name: str, key: str, pick: bool = True) -> None:
     if rows and st.session_state.get("search_picked") != (key, table["key"].iloc[rows[0]]):
         st.session_state["search_picked"] = (key, table["key"].iloc[rows[0]])
         st.session_state["search_example"] = table["key"].iloc[rows[0]]
-    st.download_button("Download these shots (CSV)", table.to_csv(index=False),
-                       file_name=f"{name}.csv", mime="text/csv", key=key,
-                       icon=":material/download:")
-
-
-def every_task_model() -> dict:
-    """The paper's model of every task (agg train split), training the missing ones."""
-    bar = st.progress(0.0, text="Training every task's model…")
-    models = {}
-    for i, t in enumerate(ds.tasks):
-        bar.progress(i / len(ds.tasks), text=f"Training every task's model… {t}")
-        run = cache.train_run(ds, ds.fingerprint, t, Source(), ModelSpec())
-        if run.ok:
-            models[t] = run.model
-    bar.empty()
-    return models
+    csv("Download these shots (CSV)", table, f"{name}.csv", key)
 
 
 top, zero_shot, example, every, upload, saved = st.tabs(
@@ -67,20 +51,18 @@ with top:
     else:
         st.caption(f"**{task}** · {spec.describe()} on {source.describe()} · validation AP "
                    f"{run.quality.ap.mean:.3f}")
-        scores = cache.corpus_scores(ds, ds.fingerprint, task, source, spec)
+        args = ds, ds.fingerprint, task, source, spec  # every corpus-wide number is cached
         cols = st.columns(2)
         threshold = cols[0].slider("Threshold", 0.0, 1.0, 0.5, 0.01, key="search_threshold")
         k = cols[1].slider("Shots to list", 10, 200, 50, 10, key="search_k")
-        best = corpus.top_rows(scores, k, corpus.labeled_rows(ds, task))
-        st.metric("Shots at or above the threshold", f"{int((scores >= threshold).sum()):,}",
-                  f"{(scores >= threshold).mean():.2%} of {len(scores):,}", delta_color="off",
-                  delta_arrow="off")
-        shot_list(corpus.shots_at(ds, best, scores), f"{task}-top-unlabeled", "search_dl_top")
-        hist = corpus.score_histogram(scores)
-        chart(figs.corpus_histogram_figure(hist, threshold, f"Scores of all {len(scores):,} shots"),
+        above, share_above = cache.count_above(*args, threshold)
+        st.metric("Shots at or above the threshold", f"{above:,}",
+                  f"{share_above:.2%} of {ds.n_shots:,}", delta_color="off", delta_arrow="off")
+        shot_list(cache.top_unlabeled(*args, k), f"{task}-top-unlabeled", "search_dl_top")
+        hist = cache.score_histogram(*args)
+        chart(figs.corpus_histogram_figure(hist, threshold, f"Scores of all {ds.n_shots:,} shots"),
               hist, name=f"{task}-corpus-scores", key="search_hist")
-        share = corpus.share_above_by_genre(cache.genre_index(ds, ds.fingerprint), scores,
-                                            threshold)
+        share = cache.share_above_by_genre(*args, threshold)
         chart(figs.genre_share_figure(share, threshold), share, name=f"{task}-share-by-genre",
               key="search_genre")
 
@@ -101,16 +83,16 @@ with example:
         shot_list(cache.nearest(ds, ds.fingerprint, key, 20), "nearest-shots", "search_dl_nn",
                   pick=False)
     except KeyError:
-        st.error(f"Shot key: no shot has the key {key!r} in shot-data.csv.",
+        st.error(f"Shot key: no shot has the key {plain(repr(key))} in shot-data.csv.",
                  icon=":material/error:")
 
 with every:
     st.caption(f"Every task's model (the paper's LR-CV on its agg train split) scores shot "
-               f"`{key}` (set it under *Query by example*).")
+               f"{code(key)} (set it under *Query by example*).")
     if st.button("Score with every task's model", key="search_every_go"):
         st.session_state["search_every"] = True
     if st.session_state.get("search_every") and ds.rows([key])[0] >= 0:
-        ranking = tuning.ranking(ds, every_task_model(), ds.vectors([key])[0])
+        ranking = tuning.ranking(ds, cache.every_task_model(ds), ds.vectors([key])[0])
         chart(figs.task_scores_figure(ranking, f"Every task's score of shot {key}"), ranking,
               name="every-task-score", key="search_every_chart")
 
@@ -124,27 +106,25 @@ with upload:
         try:
             x = uploads.read_embeddings(data, name, ds.dim)
         except DataError as e:
-            st.error(str(e), icon=":material/error:")
+            st.error(plain(e), icon=":material/error:")
         else:
-            table = tuning.score_with_all(every_task_model(), x)
+            table = tuning.score_with_all(cache.every_task_model(ds), x)
             table.insert(0, "row", range(len(table)))
             st.dataframe(table, hide_index=True, width="stretch")
-            st.download_button("Download the scores (CSV)", table.to_csv(index=False),
-                               file_name="scores-by-task.csv", mime="text/csv",
-                               key="search_dl_upload", icon=":material/download:")
+            csv("Download the scores (CSV)", table, "scores-by-task.csv", "search_dl_upload")
 
 with saved:
     st.caption("Score the corpus with a model file saved from *Train & tune* (.skops). Only "
-               "types that skops trusts by default are loaded; nothing is unpickled.")
+               "types that skops trusts by default are loaded; nothing is unpickled. At most "
+               f"{uploads.MAX_BYTES // 2**20} MiB.")
     given = kept_upload("Model (.skops)", "skops", "search_model")
     if given is not None:
         name, data = given
         try:
-            scores = cache.saved_model_scores(ds, ds.fingerprint, name, data)
+            best = cache.saved_model_top(ds, ds.fingerprint, task, name, data, 50)
         except DataError as e:
-            st.error(str(e), icon=":material/error:")
+            st.error(plain(e), icon=":material/error:")
         else:
-            best = corpus.top_rows(scores, 50, corpus.labeled_rows(ds, task))
-            st.caption(f"Top unlabeled shots of **{task}** under `{name}`.")
-            shot_list(corpus.shots_at(ds, best, scores), "saved-model-top", "search_dl_saved",
+            st.caption(f"Top unlabeled shots of **{task}** under {code(name)}.")
+            shot_list(best, "saved-model-top", "search_dl_saved",
                       pick=False)  # rendered after the example's input: it cannot set it

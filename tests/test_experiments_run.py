@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import Dataset, cli, experiment_runner
+from dashboard import Dataset, cli, exp_summary, experiment_runner
 from dashboard.decision import Exp2Config
 from dashboard.experiment1 import Exp1Config
 from dashboard.results_cache import ResultsCache
@@ -139,3 +139,41 @@ def test_page_names_a_broken_file_without_traceback(copy_of_demo, fresh_cache):
     at.button(key="exp_compute_one").click().run()
     assert not at.exception and not at.error
     assert any("text-embeddings.json" in w.value for w in at.warning)
+
+
+def test_page_reruns_read_no_results_and_show_a_new_run(ds, fresh_cache, monkeypatch):
+    experiment_runner.run(ds, "experiment1", ["zoom"])
+    at = _page()
+    at.query_params["task"] = "zoom"
+    at.run()
+    assert not at.exception and "1 of" in at.caption[0].value
+    reads = []
+    real = pd.read_parquet
+    monkeypatch.setattr(pd, "read_parquet", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    summaries = []
+    real_tables = exp_summary.page_tables
+    monkeypatch.setattr(exp_summary, "page_tables",
+                        lambda *a: summaries.append(1) or real_tables(*a))
+    at.run()
+    assert not at.exception and reads == [] and summaries == []  # nothing read or summarised
+    experiment_runner.run(ds, "experiment1", ["pan"])  # as the CLI or another session would
+    at.run()
+    assert not at.exception and "2 of" in at.caption[0].value
+    assert summaries == [1]
+    at.multiselect(key="exp_groups").set_value(["motion"]).run()
+    assert not at.exception
+
+
+def test_page_tables_are_the_single_summaries(ds, fresh_cache):
+    exp1 = experiment_runner.run(ds, "experiment1", ["zoom", "pan"], SMALL).table
+    steps = pd.DataFrame({"task": "zoom", "group": "motion", "policy": ["round-robin"] * 2,
+                          "step": [1, 2], "choice": ["agg", "zero_shot"], "ap_mean": [.5, .6],
+                          "ap_std": 0.0, "n_train": [25, 50], "n_pos": [5, 9], "reason": ""})
+    tables = exp_summary.page_tables(exp1, None)
+    assert "table3" not in tables and tables["exp1_tasks"] == 2
+    pd.testing.assert_frame_equal(tables["table2"], exp_summary.median_gain_table(exp1))
+    gains = exp_summary.task_gains(exp1)
+    pd.testing.assert_frame_equal(tables["gains"], gains[gains["n"] == 100])
+    with_exp2 = exp_summary.page_tables(exp1, steps)
+    assert with_exp2["exp2_tasks"] == 1
+    pd.testing.assert_frame_equal(with_exp2["table3"], exp_summary.lift_percentiles(steps, exp1))

@@ -219,3 +219,40 @@ def test_checkpoints_compute_all_tasks(ds, tmp_path, monkeypatch):
     assert len(lvb) == len(ds.tasks)
     assert (lvb["best_checkpoint"] == 1).all() and (lvb["last_ap"] == 0.6).all()
     assert not any("No task computed yet" in i.value for i in at.info)
+
+
+def test_browse_writes_no_csv_until_a_download(demo_dir, monkeypatch):
+    import pandas as pd
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a CSV was written on a rerun")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", refuse)
+    at = run_page("pages/browse.py", TASK)
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_checkpoint_results_are_read_again_only_when_the_cache_changes(ds, tmp_path,
+                                                                       monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
+    reads = []
+    real = checkpoints.cached_aps
+    monkeypatch.setattr(checkpoints, "cached_aps",
+                        lambda *a, **k: reads.append(a[1]) or real(*a, **k))
+    monkeypatch.setattr(checkpoints, "compute_aps", lambda ds, task, progress=None:
+                        checkpoints.CheckpointAPs(task, pd.DataFrame(
+                            {"checkpoint": [1], "n_train": [10], "n_pos": [3],
+                             "ap_mean": [0.75], "ap_std": [0.1], "reason": [""]}),
+                            0.5, 0.05, 0.3))
+    at = run_page("pages/checkpoints.py", TASK)
+    assert reads and any("Not computed yet" in i.value for i in at.info)
+    reads.clear()
+    at.run()
+    assert reads == []  # a rerun reads no JSON
+    checkpoints.checkpoint_aps(ds, TASK, tmp_path)  # computed elsewhere (CLI, other session)
+    reads.clear()
+    at.run()
+    assert not at.exception and metrics(at)["Last checkpoint AP"] == "0.750"
+    assert TASK in reads

@@ -105,3 +105,65 @@ def test_the_model_chosen_on_train_is_the_one_searched_with(train):
     assert not train.exception
     assert "fixed C" in train.caption[0].value
     assert train.sidebar.selectbox(key="model_kind").value == "lr_c"
+
+
+def test_keys_and_file_names_are_shown_as_text_not_markdown(demo_dir, ds):
+    at = _open("pages/search.py")
+    at.text_input(key="search_example").set_value("**bold** [x](http://e.com)").run()
+    assert not at.exception
+    assert any(r"no shot has the key '\*\*bold\*\* \[x\]\(http\://e.com\)'" in e.value
+               for e in at.error)
+    assert any("shot `**bold** [x](http://e.com)` (set it" in c.value for c in at.caption)
+    at.session_state["search_upload"] = ("[a](http://e.com).npy", _npy(np.ones((2, 7))))
+    at.session_state["search_model"] = ("`x`*y*.skops", b"\x80\x04not a zip")
+    at.run()
+    errors = [e.value for e in at.error]
+    assert any(e.startswith(r"\[a\]\(http\://e.com\).npy: has dimension 7") for e in errors)
+    assert any(e.startswith(r"\`x\`\*y\*.skops: is not a skops model file") for e in errors)
+
+
+def test_a_model_file_over_the_upload_limit_is_refused_by_name(demo_dir, ds):
+    from dashboard import uploads
+
+    at = _open("pages/search.py")
+    at.session_state["search_model"] = ("huge.skops", b"\0" * (uploads.MAX_BYTES + 1))
+    at.run()
+    assert not at.exception
+    assert any(e.value.startswith("huge.skops: is 64.0 MiB; the limit is 64 MiB")
+               for e in at.error)
+
+
+def test_corpus_numbers_follow_the_threshold_and_a_rerun_reuses_them(demo_dir, ds,
+                                                                      monkeypatch):
+    from dashboard import corpus, trainer, tuning
+    from dashboard.sources import Source
+    from dashboard.trainer import ModelSpec
+
+    at = _open("pages/search.py")
+    scores = trainer.score_rows(tuning.train_run(ds, TASK, Source(), ModelSpec())
+                                .model.estimator, ds.embeddings)
+    at.slider(key="search_threshold").set_value(0.3).run()
+    assert _metric(at, "Shots at or above the threshold") == f"{(scores >= 0.3).sum():,}"
+    calls = []
+    for name in ("top_rows", "labeled_rows", "score_histogram", "share_above_by_genre",
+                 "count_above", "shots_at"):
+        real = getattr(corpus, name)
+        monkeypatch.setattr(corpus, name, lambda *a, _real=real, _name=name, **k:
+                            calls.append(_name) or _real(*a, **k))
+    at.run()
+    assert not at.exception and calls == []  # nothing corpus-wide is computed again
+    at.slider(key="search_threshold").set_value(0.6).run()
+    assert sorted(calls) == ["count_above", "share_above_by_genre"]  # not the histogram
+    assert _metric(at, "Shots at or above the threshold") == f"{(scores >= 0.6).sum():,}"
+
+
+def test_the_model_file_is_written_only_when_downloaded(demo_dir, monkeypatch):
+    from dashboard import model_io
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the model was serialised on a rerun")
+
+    monkeypatch.setattr(model_io, "dump", refuse)
+    monkeypatch.setattr(model_io, "card_json", refuse)
+    at = _open("pages/train.py")
+    assert not at.exception, [e.value for e in at.exception]
