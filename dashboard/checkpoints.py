@@ -19,6 +19,8 @@ import pandas as pd
 
 from .dataset import Dataset
 from .labels import LabeledDataset, SplitError
+from .task_fits import text_embedding
+from .tasks import check_task_name
 from .training import fit_and_score, zero_shot_ap
 
 CODE_VERSION = 1
@@ -63,7 +65,8 @@ def diff_table(ds: Dataset, task: str) -> pd.DataFrame:
 class CheckpointAPs:
     """AP of the paper's classifier per checkpoint, with the two reference levels.
 
-    ``error`` is set (and ``table`` empty) when the agg validation split is unusable.
+    ``error`` is set (and ``table`` empty) when the agg validation split is unusable or there
+    is no checkpoint; ``zero_shot_problem`` says why there is no zero-shot reference.
     """
 
     task: str
@@ -72,16 +75,19 @@ class CheckpointAPs:
     zero_shot_std: float = float("nan")
     baseline: float = float("nan")  # positive rate of the validation split
     error: str = ""
+    zero_shot_problem: str = ""
 
     def to_json(self) -> dict:
         return {"task": self.task, "rows": self.table.to_dict("records"),
                 "zero_shot_mean": self.zero_shot_mean, "zero_shot_std": self.zero_shot_std,
-                "baseline": self.baseline, "error": self.error}
+                "baseline": self.baseline, "error": self.error,
+                "zero_shot_problem": self.zero_shot_problem}
 
     @classmethod
     def from_json(cls, raw: dict) -> "CheckpointAPs":
         return cls(raw["task"], pd.DataFrame(raw["rows"], columns=AP_COLUMNS),
-                   raw["zero_shot_mean"], raw["zero_shot_std"], raw["baseline"], raw["error"])
+                   raw["zero_shot_mean"], raw["zero_shot_std"], raw["baseline"], raw["error"],
+                   raw["zero_shot_problem"])  # an older cache lacks it: KeyError, recomputed
 
 
 def compute_aps(ds: Dataset, task: str, progress: Progress | None = None) -> CheckpointAPs:
@@ -90,9 +96,11 @@ def compute_aps(ds: Dataset, task: str, progress: Progress | None = None) -> Che
         _, val = ds.agg_labels(task).split()
     except SplitError as e:
         return CheckpointAPs(task, error=str(e))
-    text = ds.text_embeddings.get(task)
-    zs = zero_shot_ap(text, val) if text is not None else None
     cps = ds.checkpoints(task)
+    if not cps:
+        return CheckpointAPs(task, error="no checkpoints")
+    text, text_problem = text_embedding(ds, task)
+    zs = zero_shot_ap(text, val) if text is not None else None
     rows = []
     for i, cp in enumerate(cps):
         if progress:
@@ -105,11 +113,14 @@ def compute_aps(ds: Dataset, task: str, progress: Progress | None = None) -> Che
     if progress:
         progress(1.0, "Done")
     return CheckpointAPs(task, pd.DataFrame(rows, columns=AP_COLUMNS),
-                         zs.mean if zs else np.nan, zs.std if zs else np.nan, val.pos_rate)
+                         zs.mean if zs else np.nan, zs.std if zs else np.nan, val.pos_rate,
+                         zero_shot_problem=text_problem)
 
 
 def cache_path(cache_root: Path, ds: Dataset, task: str) -> Path:
-    return Path(cache_root) / "checkpoints" / f"{ds.fingerprint}-{task}-v{CODE_VERSION}.json"
+    """The cache file of ``task`` (an unsafe task name raises DataError: never a path)."""
+    folder = Path(cache_root) / "checkpoints"
+    return folder / f"{ds.fingerprint}-{check_task_name(task, folder)}-v{CODE_VERSION}.json"
 
 
 def cached_aps(ds: Dataset, task: str, cache_root: Path) -> CheckpointAPs | None:

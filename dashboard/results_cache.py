@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config as app_config
+from .tasks import check_task_name
 
 CODE_VERSION = 2  # bump when a change to the experiment code changes any number
 
@@ -30,7 +31,8 @@ class ResultsCache:
         self.folder = (root or cache_root()) / f"{experiment}-{fingerprint}-{key}"
 
     def _path(self, task: str) -> Path:
-        return self.folder / f"{task}.parquet"
+        """The task's file (an unsafe task name raises DataError: never a path)."""
+        return self.folder / f"{check_task_name(task, self.folder)}.parquet"
 
     def load(self, task: str) -> pd.DataFrame | None:
         path = self._path(task)

@@ -30,6 +30,16 @@ class _Gathered:
         return self._x[rows]
 
 
+def text_embedding(ds: Dataset, task: str) -> tuple[np.ndarray | None, str]:
+    """The task's text embedding, else None and why: a missing or broken text-embeddings.json
+    is a problem of the zero-shot scorer only, so callers carry on without it."""
+    try:
+        embedding = ds.text_embeddings.get(task)
+    except DataError as e:
+        return None, str(e)
+    return embedding, "" if embedding is not None else "no text embedding for this task"
+
+
 class TaskFits:
     """A task's agg validation split and its training sources, each fitted at most once.
 
@@ -44,12 +54,7 @@ class TaskFits:
         self.val_keys = val.pos | val.neg
         self.checkpoints = ds.checkpoints(task)
         self.cmp: CmpLists = ds.cmp(task)
-        try:
-            self.text_embedding = ds.text_embeddings.get(task)
-            self.text_problem = "" if self.text_embedding is not None else \
-                "no text embedding for this task"
-        except DataError as e:  # only the zero-shot scorer needs it
-            self.text_embedding, self.text_problem = None, str(e)
+        self.text_embedding, self.text_problem = text_embedding(ds, task)
         keys = set(agg.keys).union(*(c.pos | c.neg for c in self.checkpoints),
                                    (k for k, _ in self.cmp.random + self.cmp.zero_shot))
         self._source = _Gathered(ds, keys)

@@ -7,17 +7,26 @@ import numpy as np
 
 from .evaluation import SEED, BootstrapAP, bootstrap_average_precision
 from .labels import LabeledDataset
+from .lrcv import N_SPLITS
 from .models import LogisticRegression, cosine_scores
 
 
-def untrainable_reason(train: LabeledDataset) -> str:
-    """Why a training set cannot be fitted ('' when it can)."""
+def untrainable_reason(train: LabeledDataset, cv_folds: int = N_SPLITS) -> str:
+    """Why a training set cannot be fitted ('' when it can).
+
+    ``cv_folds``: the folds of the model's stratified cross-validation (0 for a model without
+    one); scikit-learn's ``StratifiedKFold`` needs at least that many labels and a class with
+    at least that many members.
+    """
     if len(train) == 0:
         return "no labels"
     if train.pos_cnt == 0:
         return f"one class only: no positive among {train.neg_cnt} labels"
     if train.neg_cnt == 0:
         return f"one class only: no negative among {train.pos_cnt} labels"
+    if len(train) < cv_folds or max(train.pos_cnt, train.neg_cnt) < cv_folds:
+        return (f"too few labels for {cv_folds}-fold cross-validation "
+                f"({train.pos_cnt} positive, {train.neg_cnt} negative)")
     return ""
 
 

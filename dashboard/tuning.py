@@ -11,6 +11,7 @@ from . import trainer
 from .dataset import Dataset
 from .errors import DataError
 from .labels import SplitError
+from .lrcv import N_SPLITS
 from .models import cosine_scores
 from .quality import Quality, quality
 from .sources import Source, TrainingSet, training_set
@@ -44,7 +45,8 @@ def train_run(ds: Dataset, task: str, source: Source, spec: trainer.ModelSpec) -
     except (SplitError, DataError) as e:
         return TrainRun(task, None, spec, reason=str(e))
     training = training_set(ds, fits, source)
-    reason = training.reason or untrainable_reason(training.train)
+    cv_folds = N_SPLITS if spec.kind == trainer.LR_CV else 0  # the other models fit without CV
+    reason = training.reason or untrainable_reason(training.train, cv_folds)
     if reason:
         return TrainRun(fits.task, training, spec, reason=reason)
     model = trainer.train(spec, training.train)

@@ -33,3 +33,19 @@ def copy_of_demo(demo_dir, tmp_path) -> Path:
     dst = tmp_path / "copy"
     shutil.copytree(demo_dir, dst)
     return dst
+
+
+@pytest.fixture
+def tiny_first_checkpoint(copy_of_demo, monkeypatch) -> tuple[Path, str]:
+    """A copy of the demo (also set as VA_DATA_DIR) whose zoom checkpoints are two: 3 positives
+    and 1 negative of the agg train split, too few for 5-fold CV, then the newest."""
+    import json
+
+    task = "zoom"
+    train, _ = Dataset(copy_of_demo).agg_labels(task).split()
+    path = copy_of_demo / "checkpoints" / f"{task}.json"
+    newest = json.loads(path.read_text())[-1]
+    tiny = {"pos": sorted(train.pos)[:3], "neg": sorted(train.neg)[:1]}
+    path.write_text(json.dumps([tiny, newest]))
+    monkeypatch.setenv("VA_DATA_DIR", str(copy_of_demo))
+    return copy_of_demo, task

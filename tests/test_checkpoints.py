@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from dashboard import Dataset, LabeledDataset
+from dashboard import DataError, Dataset, LabeledDataset
 from dashboard import checkpoints as cp
 from dashboard.training import fit_and_score
 
@@ -87,3 +87,41 @@ def test_no_validation_positive_is_an_error_not_a_crash(copy_of_demo, tmp_path):
     assert "no positive" in result.error and result.table.empty
     assert np.isnan(result.baseline)
     assert cp.last_vs_best(ds, tmp_path).empty
+
+
+TOO_FEW = "too few labels for 5-fold cross-validation (3 positive, 1 negative)"
+
+
+def test_checkpoint_too_small_for_cv_has_a_reason(tiny_first_checkpoint, tmp_path):
+    folder, task = tiny_first_checkpoint
+    result = cp.checkpoint_aps(Dataset(folder), task, tmp_path)
+    assert result.error == "" and result.table["reason"].tolist() == [TOO_FEW, ""]
+    assert np.isnan(result.table["ap_mean"].iloc[0]) and result.table["ap_mean"].iloc[1] > 0
+
+
+def test_empty_checkpoint_list_is_an_error_not_a_crash(copy_of_demo, task, tmp_path):
+    (copy_of_demo / "checkpoints" / f"{task}.json").write_text("[]")
+    result = cp.checkpoint_aps(Dataset(copy_of_demo), task, tmp_path)
+    assert result.error == "no checkpoints" and result.table.empty
+
+
+@pytest.mark.parametrize("text", ["[1, 2", "[]", None])
+def test_broken_text_embeddings_only_drop_the_zero_shot_reference(copy_of_demo, task, tmp_path,
+                                                                  text):
+    path = copy_of_demo / "text-embeddings.json"
+    path.unlink() if text is None else path.write_text(text)
+    result = cp.checkpoint_aps(Dataset(copy_of_demo), task, tmp_path)
+    assert result.error == "" and result.table["ap_mean"].notna().all()
+    assert np.isnan(result.zero_shot_mean)
+    assert "text-embeddings.json" in result.zero_shot_problem
+    assert cp.cached_aps(Dataset(copy_of_demo), task, tmp_path).zero_shot_problem \
+        == result.zero_shot_problem
+
+
+@pytest.mark.parametrize("name", ["../../x", "a/b", ".hidden"])
+def test_unsafe_task_name_never_becomes_a_cache_path(ds, tmp_path, name):
+    with pytest.raises(DataError, match="not a safe file name"):
+        cp.cache_path(tmp_path / "cache", ds, name)
+    with pytest.raises(DataError, match="not a safe file name"):
+        cp.checkpoint_aps(ds, name, tmp_path / "cache")
+    assert not (tmp_path / "x").exists() and list(tmp_path.rglob("*.json")) == []

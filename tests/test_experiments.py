@@ -7,11 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import Dataset, decision, exp_summary, task_fits
+from dashboard import DataError, Dataset, decision, exp_summary, task_fits
 from dashboard.evaluation import in_validation
 from dashboard.experiment1 import (BASELINE, CHECKPOINT, COMBINED, RANDOM, VA, ZERO_SHOT,
                                    Exp1Config, experiment1, random_scorer_ap, source_pairs,
                                    va_rows)
+from dashboard.results_cache import ResultsCache
 from dashboard.task_fits import TaskFits
 
 TASK = "zoom"  # 6 checkpoints on the demo data: the cheapest task to fit
@@ -212,3 +213,22 @@ def test_checkpoints_are_numbered_from_one_as_on_the_checkpoints_page(trained, d
     _, exp1, _, _ = trained
     numbers = exp1[exp1.method == CHECKPOINT]["checkpoint"].tolist()
     assert numbers == list(range(1, len(ds.checkpoints(TASK)) + 1))
+
+
+def test_checkpoint_too_small_for_cv_is_a_reason_in_experiment1(tiny_first_checkpoint):
+    folder, task = tiny_first_checkpoint
+    table = experiment1(Dataset(folder), task, Exp1Config(ns=(25,)))
+    rows = table[table.method == CHECKPOINT]
+    assert rows.reason.tolist() == [
+        "too few labels for 5-fold cross-validation (3 positive, 1 negative)", ""]
+    assert rows.ap_mean.isna().tolist() == [True, False]
+
+
+@pytest.mark.parametrize("name", ["../../x", "a/b", ".."])
+def test_unsafe_task_name_never_becomes_a_results_path(tmp_path, name):
+    cache = ResultsCache("exp1", "fp", Exp1Config(), root=tmp_path / "cache")
+    for use in (cache.load, lambda t: cache.save(t, pd.DataFrame({"a": [1]})),
+                lambda t: cache.missing([t])):
+        with pytest.raises(DataError, match="not a safe file name"):
+            use(name)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -55,3 +55,28 @@ def test_zero_shot_ap_matches_sklearn(ds):
     scores = models.ZeroShot(ds.text_embeddings["closeup"]).predict_proba(val.x)
     assert zero_shot_ap(ds.text_embeddings["closeup"], val).values[0] == pytest.approx(
         average_precision_score(val.y, scores))
+
+
+def _first_train_keys(ds, n_pos: int, n_neg: int):
+    """The first ``n_pos`` positives and ``n_neg`` negatives of closeup's agg train split."""
+    train, val = ds.agg_labels("closeup").split()
+    drop = set(sorted(train.pos)[n_pos:]) | set(sorted(train.neg)[n_neg:])
+    return train.remove_keys(drop), val
+
+
+@pytest.mark.parametrize("n_pos, n_neg", [(3, 1), (4, 4), (1, 3), (2, 2)])
+def test_too_few_labels_for_5_fold_cv_have_a_reason_not_a_crash(ds, n_pos, n_neg):
+    small, val = _first_train_keys(ds, n_pos, n_neg)
+    reason = f"too few labels for 5-fold cross-validation ({n_pos} positive, {n_neg} negative)"
+    assert untrainable_reason(small) == reason
+    result = fit_and_score(small, val)
+    assert not result.ok and result.reason == reason
+    assert untrainable_reason(small, cv_folds=0) == ""  # a model without CV can fit them
+
+
+@pytest.mark.parametrize("n_pos, n_neg", [(5, 1), (1, 5)])
+def test_5_fold_cv_needs_5_labels_and_a_class_of_5(ds, n_pos, n_neg):
+    """scikit-learn's StratifiedKFold rule: the smallest sets it accepts are fitted."""
+    small, val = _first_train_keys(ds, n_pos, n_neg)
+    assert untrainable_reason(small) == ""
+    assert fit_and_score(small, val).ok
