@@ -61,7 +61,14 @@ def read_shots(path: Path) -> pd.DataFrame:
     for col in ("frame_in", "frame_out", "start", "end", "fps", "cluster_index"):
         if not pd.api.types.is_numeric_dtype(shots[col]) or shots[col].isna().any():
             raise DataError(path, f"column {col!r} must be numeric with no empty cells")
-    shots["cluster_index"] = shots["cluster_index"].astype(np.int16)
+    clusters = shots["cluster_index"]
+    bad = ~clusters.isin(range(evaluation.N_CLUSTERS))  # 2.5 and 10 are out, 3.0 is in
+    if bad.any():
+        raise DataError(path, f"column 'cluster_index' must hold integers 0.."
+                              f"{evaluation.N_CLUSTERS - 1}: {int(bad.sum())} rows do not "
+                              f"(e.g. {clusters[bad].iloc[0]:g} for key "
+                              f"{shots['key'][bad].iloc[0]!r})")
+    shots["cluster_index"] = clusters.astype(np.int16)
     _release_freed_memory()
     return shots
 

@@ -9,12 +9,14 @@ from .errors import DataError
 
 
 def read_json(path: Path) -> Any:
-    """Parse ``path``; a missing file or malformed JSON raises :class:`DataError`."""
+    """Parse ``path``; a missing or unreadable file or malformed JSON raises :class:`DataError`."""
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
     except FileNotFoundError:
         raise DataError(path, "file is missing") from None
+    except OSError as e:  # a folder, no permission, an I/O error...
+        raise DataError(path, f"cannot be read: {e.strerror or e}") from None
     except json.JSONDecodeError as e:
         raise DataError(path, f"malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
     except UnicodeDecodeError as e:

@@ -125,3 +125,36 @@ def test_warnings_only_exit_zero(copy_of_demo):
     problems = validate(copy_of_demo)
     assert problems and all(p.level == "warning" for p in problems)
     assert main(["validate", str(copy_of_demo)]) == 0
+
+
+@pytest.mark.parametrize("bad, shown", [(10, "10"), (-1, "-1"), (2.5, "2.5")])
+def test_cluster_index_outside_0_to_9_names_the_file_and_value(copy_of_demo, bad, shown):
+    shots = pd.read_csv(copy_of_demo / "shot-data.csv")
+    shots["cluster_index"] = shots["cluster_index"].astype(float)
+    shots.loc[[3, 7], "cluster_index"] = bad  # 3.0 stays valid: a whole number
+    shots.to_csv(copy_of_demo / "shot-data.csv", index=False)
+    err = _open_error(copy_of_demo)
+    assert err.path.endswith("shot-data.csv")
+    assert "'cluster_index' must hold integers 0..9: 2 rows do not" in err.reason
+    assert f"(e.g. {shown}" in err.reason
+
+
+@pytest.mark.parametrize("make", ["folder", "unreadable"])
+def test_unreadable_json_is_a_data_error(copy_of_demo, monkeypatch, make):
+    path = copy_of_demo / "agg" / "zoom.json"
+    if make == "folder":
+        path.unlink()
+        path.mkdir()
+    else:  # tests may run as root, who can read anything: fake the refusal
+        real_open = open
+
+        def refuse(file, *args, **kwargs):
+            if str(file) == str(path):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+        monkeypatch.setattr("builtins.open", refuse)
+    with pytest.raises(DataError) as info:
+        Dataset(copy_of_demo).agg("zoom")
+    assert info.value.path.endswith("agg/zoom.json")
+    assert info.value.reason == ("cannot be read: Is a directory" if make == "folder"
+                                 else "cannot be read: Permission denied")
