@@ -66,7 +66,9 @@ def current_dataset() -> Dataset | None:
     path = st.session_state.get(_KEY) or str(config.data_dir())
     try:
         return open_dataset(path, fingerprint_of(path))
-    except DataError as e:
+    except (DataError, OSError) as e:  # OSError: e.g. a folder the app may not read
+        if isinstance(e, OSError):
+            e = DataError(e.filename or path, e.strerror or str(e))
         st.error(f"Cannot open the dataset. {e}", icon=":material/error:")
         return None
 

@@ -5,6 +5,8 @@ import streamlit as st
 
 from dashboard import Dataset
 
+from .formatting import plain
+
 
 def task_picker(ds: Dataset, key: str, container=st.sidebar) -> str:
     """Pick a group then a task; ``?task=`` in the URL selects and records the choice.
@@ -12,6 +14,10 @@ def task_picker(ds: Dataset, key: str, container=st.sidebar) -> str:
     ``key`` is the page's prefix for its session keys.
     """
     tasks = list(ds.tasks)
+    if not tasks:
+        st.error(plain(f"No task to show: no task files in {ds.root / 'agg'} (one JSON file "
+                       "per task)."), icon=":material/error:")
+        st.stop()
     wanted = st.query_params.get("task")
     default = wanted if wanted in tasks else tasks[0]
     groups = list(dict.fromkeys(ds.group(t) for t in tasks))

@@ -57,6 +57,8 @@ else:
     cols[2].metric("Positive-rate baseline", number(result.baseline, "{:.3f}"))
     chart(figures_views.checkpoint_ap(result.table, result.zero_shot_mean, result.baseline, task),
           result.table, key="checkpoints_ap")
+    if result.zero_shot_problem:
+        st.caption(plain(f"No zero-shot reference: {result.zero_shot_problem}."))
     for r in result.table[result.table["reason"] != ""].itertuples():
         st.caption(f"Checkpoint {r.checkpoint}: no result ({r.reason}).")
 

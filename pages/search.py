@@ -10,6 +10,7 @@ from components.model_controls import model_controls
 from components.task_picker import task_picker
 from components.uploads import kept_upload
 from dashboard import DataError, tuning, uploads
+from dashboard.task_fits import text_embedding
 
 SHOT_COLUMNS = {
     "rank": "Rank", "key": "Key", "title": "Title", "genre": "Genre",
@@ -67,8 +68,9 @@ with top:
               key="search_genre")
 
 with zero_shot:
-    if task not in ds.text_embeddings:
-        st.warning(f"text-embeddings.json has no embedding for {task!r}.",
+    text, problem = text_embedding(ds, task)  # optional: a broken file is only a warning
+    if text is None:
+        st.warning(plain(f"No zero-shot ranking for {task!r}: {problem}."),
                    icon=":material/warning:")
     else:
         st.caption(f"Shots ranked by cosine similarity to the text embedding of **{task}**.")

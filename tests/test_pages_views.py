@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.formatting import plain
 from dashboard import Dataset, agreement, browse, checkpoints, config
 from dashboard.summary import group_summary, task_table
 
@@ -219,6 +220,64 @@ def test_checkpoints_compute_all_tasks(ds, tmp_path, monkeypatch):
     assert len(lvb) == len(ds.tasks)
     assert (lvb["best_checkpoint"] == 1).all() and (lvb["last_ap"] == 0.6).all()
     assert not any("No task computed yet" in i.value for i in at.info)
+
+
+def test_unreadable_data_folder_is_an_error_not_a_traceback(tmp_path, monkeypatch):
+    """A folder the app may not read (faked: tests may run as root, who reads anything)."""
+    import components.data_source
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+
+    def refuse(path):
+        if str(path) == str(folder):
+            raise PermissionError(13, "Permission denied", str(folder / "agg"))
+        return real(path)
+    real = components.data_source.fingerprint_of
+    monkeypatch.setattr(components.data_source, "fingerprint_of", refuse)
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["data_dir"] = str(folder)  # as if typed into the sidebar
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and all(e.value == f"Cannot open the dataset. {folder / 'agg'}: "
+                                       "Permission denied" for e in at.error)
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_dataset_without_tasks_names_the_agg_folder(copy_of_demo, monkeypatch, page):
+    for path in (copy_of_demo / "agg").glob("*.json"):
+        path.unlink()
+    monkeypatch.setenv("VA_DATA_DIR", str(copy_of_demo))
+    at = run_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(plain(f"no task files in {copy_of_demo / 'agg'}") in e.value for e in at.error)
+
+
+def test_checkpoints_page_empty_checkpoint_list_is_a_warning(copy_of_demo, tmp_path,
+                                                             monkeypatch):
+    (copy_of_demo / "checkpoints" / f"{TASK}.json").write_text("[]")
+    monkeypatch.setenv("VA_DATA_DIR", str(copy_of_demo))
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
+    at = run_page("pages/checkpoints.py", TASK)
+    at.button(key="checkpoints_compute").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("no checkpoints" in w.value for w in at.warning)
+
+
+def test_checkpoints_page_without_text_embeddings_says_why(copy_of_demo, tmp_path,
+                                                           monkeypatch):
+    (copy_of_demo / "text-embeddings.json").write_text("{")
+    monkeypatch.setenv("VA_DATA_DIR", str(copy_of_demo))
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
+    from dashboard.training import TrainingResult
+
+    monkeypatch.setattr(checkpoints, "fit_and_score",  # the fits are not the point here
+                        lambda train, val: TrainingResult(len(train), 0, None, "skipped"))
+    at = run_page("pages/checkpoints.py", TASK)
+    at.button(key="checkpoints_compute").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("No zero-shot reference" in c.value and "text-embeddings.json" in c.value
+               for c in at.caption)
 
 
 def test_browse_writes_no_csv_until_a_download(demo_dir, monkeypatch):

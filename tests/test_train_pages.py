@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.formatting import plain
+
 TASK = "closeup"
 
 
@@ -105,6 +107,27 @@ def test_the_model_chosen_on_train_is_the_one_searched_with(train):
     assert not train.exception
     assert "fixed C" in train.caption[0].value
     assert train.sidebar.selectbox(key="model_kind").value == "lr_c"
+
+
+def test_checkpoint_too_small_for_cv_is_a_warning_not_a_crash(tiny_first_checkpoint):
+    _, task = tiny_first_checkpoint
+    at = _open("pages/train.py", task)
+    at.sidebar.selectbox(key="model_source").set_value("checkpoint").run()
+    at.sidebar.selectbox(key="model_checkpoint").set_value(0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("too few labels for 5-fold cross-validation (3 positive, 1 negative)" in w.value
+               for w in at.warning)
+    at.sidebar.selectbox(key="model_kind").set_value("lr_c").run()  # no CV: it fits
+    assert not at.exception and not at.warning
+    assert "Model AP" in [m.label for m in at.metric]
+
+
+def test_broken_text_embeddings_leave_search_without_zero_shot_only(copy_of_demo, monkeypatch):
+    (copy_of_demo / "text-embeddings.json").write_text("[1, 2")
+    monkeypatch.setenv("VA_DATA_DIR", str(copy_of_demo))
+    at = _open("pages/search.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(plain("text-embeddings.json: malformed JSON") in w.value for w in at.warning)
 
 
 def test_keys_and_file_names_are_shown_as_text_not_markdown(demo_dir, ds):
