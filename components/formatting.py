@@ -10,21 +10,30 @@ def number(value: float, fmt: str = "{:.2f}") -> str:
     return "—" if value is None or math.isnan(value) else fmt.format(value)
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#!~$&@])")
-_SHORTCODE = re.compile(r":(?=\S)")  # ":material/x:", ":smile:", "http://" (not "name: text")
-_LINE_START = re.compile(r"^(\s*)(?:([-+=>])|(\d+)([.)]))")  # list, heading, quote
-_WWW = re.compile(r"(?i)\b(www)\.")  # an autolink without a scheme
+_MARKDOWN = re.compile(r"([\\`*\[\]<~$&@])")  # inline anywhere (links need "[")
+_UNDERSCORE = re.compile(r"_(?![^\W_])|(?<![^\W_])_")  # "_" that can delimit emphasis
+_LINE_START = re.compile(r"^(\s*)(?:([-+=>#])|(\d+)([.)]))")  # list, heading, quote
+_LINKS = re.compile(r"(?i)(:material|:|www)(//|/|\.)")  # icon, "http://", "www." autolinks
+
+
+def _unlink(m: re.Match) -> str:
+    head, sep = m.groups()
+    if (head.lower(), sep) in ((":material", "/"), (":", "//"), ("www", ".")):
+        return head + "".join("\\" + c for c in sep)
+    return m.group(0)
 
 
 def plain(text) -> str:
     """``text`` (a key, a file name, an error naming one) for st.error/warning/caption with
     nothing in it read as Markdown: no links, images, emphasis, icons, LaTeX or HTML.
 
-    Markdown characters are backslash-escaped and line breaks become spaces, so the text
-    reads as given on one line.
+    Only what Markdown would interpret is backslash-escaped (a path such as
+    ``/tmp/my_data/agg`` stays as it is) and line breaks become spaces, so the text reads as
+    given on one line.
     """
     text = " ".join(str(text).splitlines())
-    text = _WWW.sub(r"\1\\.", _SHORTCODE.sub(r"\\:", _MARKDOWN.sub(r"\\\1", text)))
+    text = _UNDERSCORE.sub(r"\\_", _MARKDOWN.sub(r"\\\1", text))
+    text = _LINKS.sub(_unlink, text)
     return _LINE_START.sub(lambda m: (m.group(1) + "\\" + m.group(2) if m.group(2)
                                       else m.group(1) + m.group(3) + "\\" + m.group(4)), text)
 

@@ -315,3 +315,18 @@ def test_checkpoint_results_are_read_again_only_when_the_cache_changes(ds, tmp_p
     at.run()
     assert not at.exception and metrics(at)["Last checkpoint AP"] == "0.750"
     assert TASK in reads
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("agg/car-chase.json: malformed JSON", "agg/car-chase.json: malformed JSON"),
+    ("/tmp/my_data/agg (one file per task)", "/tmp/my_data/agg (one file per task)"),
+    ("[x](http://e.com) ![i](a.png)", r"\[x\](http:\/\/e.com) !\[i\](a.png)"),
+    ("**b** _i_ `c` $x$ <b> ~s~ &amp;", r"\*\*b\*\* \_i\_ \`c\` \$x\$ \<b> \~s\~ \&amp;"),
+    ("# h\n- item :material/home: www.e.com", r"\# h - item :material\/home: www\.e.com"),
+    ("1. first", r"1\. first"),
+])
+def test_plain_text_escapes_what_markdown_would_read(text, shown):
+    from components.formatting import code, plain
+
+    assert plain(text) == shown
+    assert code("a`b") == "`a'b`"
