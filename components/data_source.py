@@ -13,6 +13,7 @@ from dashboard import DataError, Dataset, config
 from dashboard.dataset import fingerprint_of
 
 from .cache import open_dataset
+from .formatting import plain
 
 _KEY = "data_dir"
 _shell_checked = False
@@ -69,7 +70,7 @@ def current_dataset() -> Dataset | None:
     except (DataError, OSError) as e:  # OSError: e.g. a folder the app may not read
         if isinstance(e, OSError):
             e = DataError(e.filename or path, e.strerror or str(e))
-        st.error(f"Cannot open the dataset. {e}", icon=":material/error:")
+        st.error(f"Cannot open the dataset. {plain(e)}", icon=":material/error:")
         return None
 
 

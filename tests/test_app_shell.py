@@ -2,6 +2,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.formatting import plain
+
 
 @pytest.fixture
 def app(demo_dir):
@@ -30,3 +32,12 @@ def test_a_broken_task_file_is_reported_and_the_rest_still_shows(copy_of_demo):
     assert not at.exception
     assert any("agg/zoom.json: malformed JSON" in e.value for e in at.error)
     assert next(m for m in at.metric if m.label == "Tasks").value == "56"
+
+
+def test_a_folder_name_with_markdown_is_shown_as_typed(app, tmp_path):
+    name = str(tmp_path / "[x](http://example.com)")
+    app.text_input(key="data_dir").set_value(name).run()
+    assert not app.exception
+    shown = next(e.value for e in app.error if "Cannot open" in e.value)
+    assert shown == f"Cannot open the dataset. {plain(name + ': dataset folder does not exist')}"
+    assert "\\[x\\]" in shown  # the brackets are escaped: no link is rendered
