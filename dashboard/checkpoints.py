@@ -19,9 +19,9 @@ import pandas as pd
 
 from .dataset import Dataset
 from .labels import LabeledDataset, SplitError
-from .task_fits import text_embedding
+from .task_fits import TaskFits
 from .tasks import check_task_name
-from .training import fit_and_score, zero_shot_ap
+from .training import zero_shot_ap
 
 CODE_VERSION = 1
 AP_COLUMNS = ["checkpoint", "n_train", "n_pos", "ap_mean", "ap_std", "reason"]
@@ -91,21 +91,24 @@ class CheckpointAPs:
 
 
 def compute_aps(ds: Dataset, task: str, progress: Progress | None = None) -> CheckpointAPs:
-    """Fit and score every checkpoint of ``task`` (slow: one LR-CV fit per checkpoint)."""
+    """Fit and score every checkpoint of ``task`` (slow: one LR-CV fit per checkpoint).
+
+    Goes through Experiment 1's :class:`TaskFits`, so the embeddings are gathered once and
+    the numbers are the ones the AP-vs-labels page shows for the same checkpoints.
+    """
     try:
-        _, val = ds.agg_labels(task).split()
+        fits = TaskFits(ds, task)
     except SplitError as e:
         return CheckpointAPs(task, error=str(e))
-    cps = ds.checkpoints(task)
-    if not cps:
+    if not fits.checkpoints:
         return CheckpointAPs(task, error="no checkpoints")
-    text, text_problem = text_embedding(ds, task)
-    zs = zero_shot_ap(text, val) if text is not None else None
+    zs = zero_shot_ap(fits.text_embedding, fits.val) if fits.text_embedding is not None else None
     rows = []
-    for i, cp in enumerate(cps):
+    for i, cp in enumerate(fits.checkpoints):
         if progress:
-            progress(i / len(cps), f"Training on checkpoint {i + 1} of {len(cps)}")
-        result = fit_and_score(cp.remove_keys(val.keys), val)
+            progress(i / len(fits.checkpoints),
+                     f"Training on checkpoint {i + 1} of {len(fits.checkpoints)}")
+        result = fits.score(fits.labeled(cp.pos - fits.val_keys, cp.neg - fits.val_keys))
         rows.append({"checkpoint": i + 1, "n_train": result.n_train, "n_pos": result.n_pos,
                      "ap_mean": result.ap.mean if result.ok else np.nan,
                      "ap_std": result.ap.std if result.ok else np.nan,
@@ -113,8 +116,8 @@ def compute_aps(ds: Dataset, task: str, progress: Progress | None = None) -> Che
     if progress:
         progress(1.0, "Done")
     return CheckpointAPs(task, pd.DataFrame(rows, columns=AP_COLUMNS),
-                         zs.mean if zs else np.nan, zs.std if zs else np.nan, val.pos_rate,
-                         zero_shot_problem=text_problem)
+                         zs.mean if zs else np.nan, zs.std if zs else np.nan, fits.val.pos_rate,
+                         zero_shot_problem=fits.text_problem)
 
 
 def cache_path(cache_root: Path, ds: Dataset, task: str) -> Path:

@@ -269,10 +269,11 @@ def test_checkpoints_page_without_text_embeddings_says_why(copy_of_demo, tmp_pat
     (copy_of_demo / "text-embeddings.json").write_text("{")
     monkeypatch.setenv("VA_DATA_DIR", str(copy_of_demo))
     monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
+    from dashboard import task_fits
     from dashboard.training import TrainingResult
 
-    monkeypatch.setattr(checkpoints, "fit_and_score",  # the fits are not the point here
-                        lambda train, val: TrainingResult(len(train), 0, None, "skipped"))
+    monkeypatch.setattr(task_fits, "fit_and_score",  # the fits are not the point here
+                        lambda train, val, seed: TrainingResult(len(train), 0, None, "skipped"))
     at = run_page("pages/checkpoints.py", TASK)
     at.button(key="checkpoints_compute").click().run()
     assert not at.exception, [e.value for e in at.exception]
