@@ -20,7 +20,7 @@ import pyarrow.csv as pacsv
 
 from . import evaluation
 from .errors import DataError, DataWarning
-from .jsonfiles import expect, expect_key_list, parse_key_values, parse_pos_neg, read_json
+from .jsonfiles import expect, parse_key_values, parse_pos_neg, read_json
 from .labels import LabeledDataset
 from .tasks import ALL_TASKS, check_task_name, group_of
 
