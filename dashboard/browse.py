@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset
+from .dataset import Dataset, shot_links
 from .evaluation import in_validation
 
 AGG, RANDOM, ZERO_SHOT, AVE = "agg", "cmp random", "cmp zero-shot", "AVE validation"
@@ -64,9 +64,7 @@ def shot_table(ds: Dataset, task: str, source: str) -> pd.DataFrame:
     table["agg"] = votes["agg"].astype("boolean").array
     table["pos_cnt"] = votes["pos_cnt"].astype("Int64").array
     table["validation"] = in_validation(keys)
-    starts = shots["start"].astype(int).astype(str)
-    table["watch"] = "https://youtu.be/" + shots["yt_id"] + "?t=" + starts
-    table["thumbnail"] = "https://i.ytimg.com/vi/" + shots["yt_id"] + "/mqdefault.jpg"
+    table["watch"], table["thumbnail"] = shot_links(shots)
     return table
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset
+from .dataset import Dataset, shot_links
 from .summary import labeled_keys
 
 CHUNK = 65_536
@@ -52,15 +52,13 @@ def labeled_rows(ds: Dataset, task: str) -> np.ndarray:
 def shots_at(ds: Dataset, rows: np.ndarray, scores: np.ndarray) -> pd.DataFrame:
     """Shot fields of ``rows`` with their scores, a watch link and a thumbnail."""
     shots = ds.shots.iloc[rows]
-    yt = shots["yt_id"].astype(str)
-    start = shots["start"].astype(int).astype(str)
+    watch, thumbnail = shot_links(shots)
     return pd.DataFrame({
         "rank": np.arange(1, len(rows) + 1), "key": shots["key"].to_numpy(),
         "title": shots["desc"].to_numpy(), "genre": shots["genre"].to_numpy(),
         "start": shots["start"].to_numpy(), "end": shots["end"].to_numpy(),
         "score": scores[rows].astype(float),
-        "watch": ("https://youtu.be/" + yt + "?t=" + start).to_numpy(),
-        "thumbnail": ("https://i.ytimg.com/vi/" + yt + "/mqdefault.jpg").to_numpy(),
+        "watch": watch, "thumbnail": thumbnail,
     })
 
 

@@ -73,6 +73,13 @@ def read_shots(path: Path) -> pd.DataFrame:
     return shots
 
 
+def shot_links(shots: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(watch URL at the shot's start, thumbnail URL) for each row of a shot table."""
+    yt = shots["yt_id"].astype(str)
+    watch = "https://youtu.be/" + yt + "?t=" + shots["start"].astype(int).astype(str)
+    return watch.to_numpy(), ("https://i.ytimg.com/vi/" + yt + "/mqdefault.jpg").to_numpy()
+
+
 def key_index(shots: pd.DataFrame, path: Path) -> pd.Index:
     """The key -> row index, with its hash table built; duplicate keys raise DataError."""
     index = pd.Index(shots["key"])
