@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset
+from .dataset import CmpLists, Dataset
 from .evaluation import SEED
 from .errors import DataError
 from .labels import SplitError
@@ -46,16 +46,18 @@ def _row(method: str, n, result: TrainingResult | None = None, reason: str = "",
             "reason": result.reason if result is not None else reason}
 
 
+def source_parts(cmp: CmpLists, method: str, n: int) -> list[tuple[tuple, int]]:
+    """The cmp lists a source of ``n`` labels draws from, and how many it takes from each
+    (combined: the first round(n/2) of random, then the rest from zero-shot)."""
+    half = round(n / 2)
+    return {RANDOM: [(cmp.random, n)], ZERO_SHOT: [(cmp.zero_shot, n)],
+            COMBINED: [(cmp.random, half), (cmp.zero_shot, n - half)]}[method]
+
+
 def source_pairs(fits: TaskFits, method: str, n: int) -> list[tuple[str, bool]]:
     """The (key, label) pairs of the first ``n`` of a cmp source, validation keys removed."""
-    random = fits.without_validation(fits.cmp.random)
-    zero_shot = fits.without_validation(fits.cmp.zero_shot)
-    if method == RANDOM:
-        return random[:n]
-    if method == ZERO_SHOT:
-        return zero_shot[:n]
-    half = round(n / 2)
-    return random[:half] + zero_shot[:n - half]
+    return [pair for pairs, k in source_parts(fits.cmp, method, n)
+            for pair in fits.without_validation(pairs)[:k]]
 
 
 def _source_row(fits: TaskFits, method: str, n: int) -> dict:

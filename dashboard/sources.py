@@ -81,10 +81,8 @@ def training_set(ds: Dataset, fits: TaskFits, source: Source) -> TrainingSet:
         train = _on(ds, fits.task, labeled.pos - val, labeled.neg - val)
         return TrainingSet(source, train, len(labeled) - len(train))
     pairs = experiment1.source_pairs(fits, source.kind, source.n)
-    cmp, n, half = fits.cmp, source.n, round(source.n / 2)
-    parts = {experiment1.RANDOM: [(cmp.random, n)], experiment1.ZERO_SHOT: [(cmp.zero_shot, n)],
-             experiment1.COMBINED: [(cmp.random, half), (cmp.zero_shot, n - half)]}[source.kind]
-    removed = sum(_first_n_removed(pairs_, val, k) for pairs_, k in parts)
+    removed = sum(_first_n_removed(part, val, k)
+                  for part, k in experiment1.source_parts(fits.cmp, source.kind, source.n))
     try:
         train = _on(ds, fits.task, (k for k, v in pairs if v), (k for k, v in pairs if not v))
     except ValueError as e:
