@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from benchmarks.common import report, rss_mb, timed  # noqa: E402
-from dashboard import Dataset, config  # noqa: E402
+from dashboard import Dataset  # noqa: E402
+from dashboard.dataset import config  # noqa: E402
 
 
 def main() -> None:

@@ -22,11 +22,17 @@ import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
 from benchmarks.common import report  # noqa: E402
-from dashboard import Dataset, experiment_runner  # noqa: E402
-from dashboard.evaluation import bootstrap_average_precision  # noqa: E402
-from dashboard.experiment1 import CHECKPOINT, SOURCES, experiment1, source_pairs  # noqa: E402
-from dashboard.models import sklearn_lr_cv  # noqa: E402
-from dashboard.task_fits import TaskFits  # noqa: E402
+from dashboard import Dataset  # noqa: E402
+from dashboard.experiments import runner  # noqa: E402
+from dashboard.experiments.experiment1 import (  # noqa: E402
+    CHECKPOINT,
+    SOURCES,
+    experiment1,
+    source_pairs,
+)
+from dashboard.experiments.task_fits import TaskFits  # noqa: E402
+from dashboard.method.classifiers import sklearn_lr_cv  # noqa: E402
+from dashboard.method.evaluation import bootstrap_average_precision  # noqa: E402
 
 
 class PeakRss:
@@ -112,7 +118,7 @@ def main() -> None:
     ds = Dataset(args.data)
 
     with PeakRss() as rss:
-        exp1 = experiment_runner.run(ds, "experiment1", jobs=args.jobs)
+        exp1 = runner.run(ds, "experiment1", jobs=args.jobs)
     failed = exp1.table.loc[exp1.table.reason != "", "task"].nunique()
     rows = [
         {"metric": f"Experiment 1, all {len(ds.tasks)} tasks, {args.jobs} jobs: wall",
@@ -142,7 +148,7 @@ def main() -> None:
     report("experiments", rows, context)  # written now: Experiment 2 takes much longer
     if args.exp2_tasks:
         tasks = list(ds.tasks[:args.exp2_tasks])
-        exp2 = experiment_runner.run(ds, "experiment2", tasks, jobs=args.jobs)
+        exp2 = runner.run(ds, "experiment2", tasks, jobs=args.jobs)
         rows += [{"metric": f"Experiment 2, {len(tasks)} tasks, 6 policies: wall",
                   "value": exp2.wall, "unit": "s"},
                  {"metric": "  fits performed", "value": exp2.fits, "unit": ""},

@@ -21,10 +21,14 @@ import numpy as np  # noqa: E402
 from sklearn.metrics import average_precision_score  # noqa: E402
 
 from benchmarks.common import report, timed  # noqa: E402
-from dashboard import Dataset, config, corpus, lrcv, models  # noqa: E402
-from dashboard.sources import Source  # noqa: E402
-from dashboard.trainer import ModelSpec, score_rows, train  # noqa: E402
-from dashboard.tuning import train_run  # noqa: E402
+from dashboard import Dataset  # noqa: E402
+from dashboard.dataset import config  # noqa: E402
+from dashboard.live import corpus  # noqa: E402
+from dashboard.live.estimators import ModelSpec, score_rows, train  # noqa: E402
+from dashboard.live.runs import train_run  # noqa: E402
+from dashboard.live.sources import Source  # noqa: E402
+from dashboard.method import classifiers as models
+from dashboard.method import lrcv  # noqa: E402
 
 N_LABELS = 1000
 

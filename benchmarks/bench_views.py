@@ -5,7 +5,7 @@
 Page times are AppTest reruns of the same session (the second and later runs, caches warm).
 Experiment 1 is first computed for every task into the temporary cache (about 40 s at full
 scale on 2 cores), so the AP-vs-labels page is timed with results to show.
-Checkpoint APs are timed as the page computes them (dashboard.checkpoints) and as the
+Checkpoint APs are timed as the page computes them (dashboard.experiments.checkpoints) and as the
 paper's classifier fitted the plain way (sklearn LogisticRegressionCV per checkpoint).
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ def plain_sklearn_aps(ds, task: str) -> list[float]:
     from sklearn.linear_model import LogisticRegressionCV
     from sklearn.model_selection import StratifiedKFold
 
-    from dashboard.evaluation import bootstrap_average_precision
+    from dashboard.method.evaluation import bootstrap_average_precision
 
     _, val = ds.agg_labels(task).split()
     out = []
@@ -76,11 +76,13 @@ def main() -> None:
     os.environ["VA_DATA_DIR"] = str(args.data)
     os.environ["VA_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-views-")  # cold AP cache
 
-    from dashboard import Dataset, checkpoints, config, experiment_runner
+    from dashboard import Dataset
+    from dashboard.dataset import config
+    from dashboard.experiments import checkpoints, runner
 
     ds = Dataset(args.data)
     t = time.perf_counter()
-    exp1 = experiment_runner.run(ds, "experiment1", jobs=2)  # the experiments page has results
+    exp1 = runner.run(ds, "experiment1", jobs=2)  # the experiments page has results
     exp1_s = time.perf_counter() - t
     assert exp1.table is not None and exp1.table["task"].nunique() == len(ds.tasks)
     t = time.perf_counter()

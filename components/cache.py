@@ -15,11 +15,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import (Dataset, agreement, browse, checkpoints, config, corpus, exp_summary,
-                       experiment_runner, model_io, summary, trainer, tuning)
-from dashboard.results_cache import ResultsCache
-from dashboard.sources import Source
-from dashboard.trainer import ModelSpec
+from dashboard import Dataset
+from dashboard.dataset import browse, config, summary
+from dashboard.experiments import checkpoints, runner, summaries
+from dashboard.experiments.results_cache import ResultsCache
+from dashboard.live import corpus, estimators, model_io, runs
+from dashboard.live.estimators import ModelSpec
+from dashboard.live.sources import Source
+from dashboard.method import agreement
 
 
 @st.cache_resource(show_spinner="Opening the dataset…", max_entries=2)
@@ -45,12 +48,12 @@ def group_summary(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner="Computing agreement statistics of every task…", max_entries=4)
 def agreement_table(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
-    return agreement.agreement_table(_ds)
+    return summary.agreement_table(_ds)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def annotator_quality(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
-    return agreement.annotator_quality(_ds)
+    return summary.annotator_quality(_ds)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -83,19 +86,19 @@ def folder_signature(folder: Path, suffix: str) -> tuple:
 
 
 def _results_signature(ds: Dataset, experiment: str) -> tuple:
-    default = experiment_runner.EXPERIMENTS[experiment][1]()
+    default = runner.EXPERIMENTS[experiment][1]()
     return folder_signature(ResultsCache(experiment, ds.fingerprint, default).folder, ".parquet")
 
 
 @st.cache_data(show_spinner="Reading the experiment results…", max_entries=32)
 def _experiment_results(_ds: Dataset, fingerprint: str, experiment: str,
                         tasks: tuple[str, ...] | None, signature: tuple) -> pd.DataFrame | None:
-    return experiment_runner.cached(_ds, experiment, list(tasks) if tasks else None)
+    return runner.cached(_ds, experiment, list(tasks) if tasks else None)
 
 
 def experiment_results(ds: Dataset, experiment: str,
                        tasks: list[str] | None = None) -> pd.DataFrame | None:
-    """:func:`dashboard.experiment_runner.cached` (default config), read again only when the
+    """:func:`dashboard.experiments.runner.cached` (default config), read again only when the
     experiment's cache folder changed."""
     return _experiment_results(ds, ds.fingerprint, experiment, tuple(tasks) if tasks else None,
                                _results_signature(ds, experiment))
@@ -110,11 +113,11 @@ def _experiment_tables(_ds: Dataset, fingerprint: str, groups: tuple[str, ...],
         return None
     exp2 = _experiment_results(_ds, fingerprint, "experiment2",
                                tuple(sorted(exp1["task"].unique())), signature2)
-    return exp_summary.page_tables(exp1, exp2)
+    return summaries.page_tables(exp1, exp2)
 
 
 def experiment_tables(ds: Dataset, groups: list[str]) -> dict | None:
-    """:func:`dashboard.exp_summary.page_tables` of the cached Experiment 1 results of the
+    """:func:`dashboard.experiments.summaries.page_tables` of the cached Experiment 1 results of the
     tasks in ``groups`` (and their cached Experiment 2); None when there are none."""
     return _experiment_tables(ds, ds.fingerprint, tuple(sorted(groups)),
                               _results_signature(ds, "experiment1"),
@@ -132,7 +135,7 @@ def _checkpoint_aps(_ds: Dataset, fingerprint: str, task: str, root: str,
 
 
 def checkpoint_aps(ds: Dataset, task: str, root: Path | None = None):
-    """:func:`dashboard.checkpoints.cached_aps`, read again only when the cache changed."""
+    """:func:`dashboard.experiments.checkpoints.cached_aps`, read again only when the cache changed."""
     root = Path(root or config.cache_dir())
     return _checkpoint_aps(ds, ds.fingerprint, task, str(root), _checkpoint_signature(root))
 
@@ -143,7 +146,7 @@ def _last_vs_best(_ds: Dataset, fingerprint: str, root: str, signature: tuple) -
 
 
 def last_vs_best(ds: Dataset, root: Path | None = None) -> pd.DataFrame:
-    """:func:`dashboard.checkpoints.last_vs_best`, read again only when the cache changed."""
+    """:func:`dashboard.experiments.checkpoints.last_vs_best`, read again only when the cache changed."""
     root = Path(root or config.cache_dir())
     return _last_vs_best(ds, ds.fingerprint, str(root), _checkpoint_signature(root))
 
@@ -164,9 +167,9 @@ _SPEC_HASH = {Source: dataclasses.astuple, ModelSpec: dataclasses.astuple}
 
 @st.cache_resource(show_spinner=False, max_entries=128, hash_funcs=_SPEC_HASH)
 def train_run(_ds: Dataset, fingerprint: str, task: str, source: Source,
-              spec: ModelSpec) -> tuning.TrainRun:
+              spec: ModelSpec) -> runs.TrainRun:
     """A trained model and its quality, kept per (task, source, model, parameters)."""
-    return tuning.train_run(_ds, task, source, spec)
+    return runs.train_run(_ds, task, source, spec)
 
 
 @st.cache_resource(show_spinner="Computing the norm of every shot embedding…", max_entries=2)
@@ -197,7 +200,7 @@ def nearest(_ds: Dataset, fingerprint: str, key: str, k: int) -> pd.DataFrame:
 def corpus_scores(_ds: Dataset, fingerprint: str, task: str, source: Source,
                   spec: ModelSpec) -> np.ndarray:
     """The score of every shot under the model of ``train_run`` (same arguments)."""
-    return trainer.score_rows(train_run(_ds, fingerprint, task, source, spec).model.estimator,
+    return estimators.score_rows(train_run(_ds, fingerprint, task, source, spec).model.estimator,
                               _ds.embeddings)
 
 
@@ -205,7 +208,7 @@ def corpus_scores(_ds: Dataset, fingerprint: str, task: str, source: Source,
 def saved_model_scores(_ds: Dataset, fingerprint: str, name: str, data: bytes) -> np.ndarray:
     """Every shot's score under a model file (small: hashing its bytes is cheap); raises
     DataError for a file that is not a trusted model of this dimension."""
-    return trainer.score_rows(model_io.load(data, name, _ds.dim), _ds.embeddings)
+    return estimators.score_rows(model_io.load(data, name, _ds.dim), _ds.embeddings)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -9,8 +9,9 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from dashboard import DataError, Dataset, config
-from dashboard.dataset import fingerprint_of
+from dashboard import DataError, Dataset
+from dashboard.dataset import config
+from dashboard.dataset.folder import fingerprint_of
 
 from .cache import open_dataset
 from .formatting import plain

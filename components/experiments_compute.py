@@ -5,7 +5,8 @@ import os
 
 import streamlit as st
 
-from dashboard import Dataset, experiment_runner
+from dashboard import Dataset
+from dashboard.experiments import runner
 
 
 def compute(ds: Dataset, experiment: str, tasks, config=None, all_cores: bool = False) -> None:
@@ -15,6 +16,6 @@ def compute(ds: Dataset, experiment: str, tasks, config=None, all_cores: bool = 
     def progress(done: int, total: int, task: str) -> None:
         bar.progress(done / max(total, 1), text=f"{experiment}: {done}/{total} tasks {task}")
 
-    experiment_runner.run(ds, experiment, tasks, config,
+    runner.run(ds, experiment, tasks, config,
                           jobs=(os.cpu_count() or 1) if all_cores else 1, progress=progress)
     bar.empty()

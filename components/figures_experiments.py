@@ -5,7 +5,13 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from dashboard.experiment1 import BASELINE, CHECKPOINT, SOURCES, VA, ZERO_SHOT_SCORER
+from dashboard.experiments.experiment1 import (
+    BASELINE,
+    CHECKPOINT,
+    SOURCES,
+    VA,
+    ZERO_SHOT_SCORER,
+)
 
 COLORS = dict(zip((*SOURCES, VA, CHECKPOINT), px.colors.qualitative.Plotly))
 _HOVER = ("%{customdata[0]}<br>labels: %{customdata[1]:.0f} (%{customdata[2]:.0f} positive)"

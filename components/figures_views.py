@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from dashboard.agreement import STAT_NAMES
-from dashboard.tasks import OTHER_GROUP, TASK_GROUPS
+from dashboard.dataset.tasks import OTHER_GROUP, TASK_GROUPS
+from dashboard.method.agreement import STAT_NAMES
 
 RATE_COLUMNS = {"pos_rate", "agreement", "unanimity", "majority_agreement"}
 # one fixed colour per group, the same in every chart (graph_objects, not plotly.express:

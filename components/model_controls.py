@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dashboard import Dataset, sources, trainer
-from dashboard.sources import Source
-from dashboard.trainer import ModelSpec
+from dashboard import Dataset
+from dashboard.live import estimators, sources
+from dashboard.live.estimators import ModelSpec
+from dashboard.live.sources import Source
 
 CMP_SIZES = (25, 50, 100, 200, 500, 1000)
 C_GRID = tuple(float(c) for c in np.logspace(-4, 4, 17))
@@ -62,14 +63,14 @@ def model_controls(ds: Dataset, task: str) -> tuple[Source, ModelSpec]:
             i = side.selectbox("Checkpoint", range(len(sizes)), **_kw("model_checkpoint"),
                                format_func=lambda i: f"{i + 1} ({sizes[i]} labels)")
             source = Source(kind, checkpoint=i)
-    model = side.selectbox("Model", list(trainer.KINDS), format_func=trainer.KINDS.get,
+    model = side.selectbox("Model", list(estimators.KINDS), format_func=estimators.KINDS.get,
                            **_kw("model_kind"))
     C = 1.0
-    if model == trainer.LR_C:
+    if model == estimators.LR_C:
         C = side.select_slider("C (inverse regularisation)", C_GRID, **_kw("model_C"),
                                format_func=lambda c: f"{c:.3g}")
     balanced = side.checkbox("Balance the classes", **_kw("model_balanced"),
-                             disabled=model == trainer.MLP,
+                             disabled=model == estimators.MLP,
                              help="Weight each class by n / (2 · its count) "
                                   "(logistic regression).")
-    return source, ModelSpec(model, C=C, balanced=balanced and model != trainer.MLP)
+    return source, ModelSpec(model, C=C, balanced=balanced and model != estimators.MLP)

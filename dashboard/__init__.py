@@ -2,9 +2,9 @@
 
 No Streamlit here: everything is usable from a notebook or the CLI.
 """
-from .dataset import AggLabels, CmpLists, Dataset, open_dataset
+from .dataset.folder import AggLabels, CmpLists, Dataset, open_dataset
 from .errors import DataError, DataWarning
-from .labels import LabeledDataset, SplitError
+from .method.labeled import LabeledDataset, SplitError
 
 __all__ = ["AggLabels", "CmpLists", "DataError", "DataWarning", "Dataset", "LabeledDataset",
            "SplitError", "open_dataset"]

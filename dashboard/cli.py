@@ -1,81 +1,53 @@
-"""``python -m dashboard``: generate demo data, summarise and validate a dataset folder."""
+"""``python -m dashboard``: one command line whose commands are registered by the packages.
+
+Each package's ``cli`` module has a ``GROUP`` title and ``add_parsers(group)``; ``--help``
+lists the commands under their group.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-import pandas as pd
-from tqdm import tqdm
-
-from . import config, demo, experiment_cli, model_cli
-from .dataset import Dataset
+from .dataset import cli as dataset_cli
+from .dataset import config
 from .errors import DataError
-from .summary import dataset_summary, task_table
-from .validate import validate
+from .experiments import cli as experiments_cli
+from .live import cli as live_cli
+
+PACKAGES = (dataset_cli, experiments_cli, live_cli)
 
 
-def _tqdm_progress(desc: str):
-    bar = tqdm(total=100, desc=desc, unit="%", bar_format="{l_bar}{bar}| {postfix}")
+class CommandGroup:
+    """The subparsers of one package: adds commands and remembers them for ``--help``."""
 
-    def update(fraction: float, message: str) -> None:
-        bar.n = round(100 * fraction)
-        bar.set_postfix_str(message)
-    return bar, update
+    def __init__(self, subparsers, title: str):
+        self._subparsers = subparsers
+        self.title = title
+        self.commands: list[tuple[str, str]] = []
 
+    def add_parser(self, name: str, help: str, **kwargs) -> argparse.ArgumentParser:
+        self.commands.append((name, help))
+        return self._subparsers.add_parser(name, description=help, **kwargs)
 
-def cmd_demo_data(args) -> int:
-    bar, update = _tqdm_progress("demo data")
-    with bar:
-        path = demo.generate(args.out, args.shots, args.seed, update)
-    print(f"wrote {path}")
-    return 0
-
-
-def cmd_info(args) -> int:
-    ds = Dataset(config.data_dir(args.data_dir))
-    tasks = task_table(ds)
-    summary = dataset_summary(ds, tasks)
-    print(f"{ds.root}  (fingerprint {ds.fingerprint}, "
-          f"{'memory-mapped' if ds.memory_mapped else 'in memory'})")
-    print("  ".join(f"{k}={v:,.3f}" if isinstance(v, float) else f"{k}={v:,}"
-                    for k, v in summary.items()))
-    with pd.option_context("display.max_rows", None, "display.width", 200,
-                           "display.float_format", "{:.3f}".format):
-        print(tasks.drop(columns="error" if not tasks["error"].any() else []).to_string(index=False))
-    for w in dict.fromkeys(ds.warnings):
-        print(f"WARNING {w}", file=sys.stderr)
-    return 0
-
-
-def cmd_validate(args) -> int:
-    path = config.data_dir(args.data_dir)
-    problems = validate(path)
-    for p in problems:
-        print(p)
-    errors = sum(p.level == "error" for p in problems)
-    print(f"{path}: {errors} errors, {len(problems) - errors} warnings")
-    return 1 if errors else 0
+    def describe(self) -> str:
+        width = max(len(name) for name, _ in self.commands) + 2
+        return "\n".join([f"{self.title}:"] + [f"  {name:<{width}}{text}"
+                                                  for name, text in self.commands])
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m dashboard",
-        description="Video Annotator dashboard: data tools. With no DATA_DIR, the folder is "
-                    f"${config.DATA_ENV}, else the generated demo dataset.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("demo-data", help="generate a demo dataset in the released layout")
-    p.add_argument("--out", type=Path, required=True, help="folder to write (replaced)")
-    p.add_argument("--shots", type=int, default=config.DEMO_SHOTS, help="number of shots")
-    p.add_argument("--seed", type=int, default=config.DEMO_SEED, help="random seed")
-    p.set_defaults(func=cmd_demo_data)
-    for name, func, text in (("info", cmd_info, "table of tasks and dataset figures"),
-                             ("validate", cmd_validate, "check every file, list every problem")):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("data_dir", nargs="?", type=Path, help="dataset folder")
-        p.set_defaults(func=func)
-    experiment_cli.add_parsers(sub)
-    model_cli.add_parsers(sub)
+        prog="python -m dashboard", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Video Annotator dashboard from the command line. With no DATA_DIR, a "
+                    f"command uses ${config.DATA_ENV}, else the generated demo dataset.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                       help="one of the commands below; COMMAND --help for more")
+    groups = []
+    for package in PACKAGES:
+        group = CommandGroup(subparsers, package.GROUP)
+        package.add_parsers(group)
+        groups.append(group)
+    parser.epilog = "\n\n".join(g.describe() for g in groups)
     return parser
 
 

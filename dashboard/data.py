@@ -1,11 +1,11 @@
 """The seed project's data API (``from videoannotator import data``), on the configured dataset.
 
-The configured dataset is ``VA_DATA_DIR`` or the generated demo (see :mod:`dashboard.config`).
+The configured dataset is ``VA_DATA_DIR`` or the generated demo (see :mod:`dashboard.dataset.config`).
 """
 from __future__ import annotations
 
-from .config import get_dataset
-from .labels import LabeledDataset
+from .dataset.config import get_dataset
+from .method.labeled import LabeledDataset
 
 __all__ = ["LabeledDataset", "get_aggregate_labeled_dataset", "get_labeled_dataset_agreement",
            "get_labeled_dataset_checkpoints", "get_labeled_dataset_positive_cnt_by_key",

@@ -7,8 +7,8 @@ from components.export import chart
 from components.formatting import number
 from components.links import browse_url
 from components.task_picker import task_picker
-from dashboard import browse
-from dashboard.agreement import STAT_COLUMNS, STAT_NAMES, role_summary
+from dashboard.dataset import browse
+from dashboard.method.agreement import STAT_COLUMNS, STAT_NAMES, role_summary
 
 ds = require_dataset()
 task = task_picker(ds, "agreement")

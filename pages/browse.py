@@ -6,7 +6,8 @@ from components.data_source import require_dataset
 from components.export import chart, csv
 from components.formatting import plain
 from components.task_picker import task_picker
-from dashboard import DataError, browse
+from dashboard import DataError
+from dashboard.dataset import browse
 
 ds = require_dataset()
 task = task_picker(ds, "browse")

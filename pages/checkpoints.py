@@ -1,5 +1,6 @@
 """Checkpoints: how a task's labeled set grew, what changed, and the AP of each checkpoint."""
 import streamlit as st
+from dashboard.dataset.browse import checkpoint_source
 
 from components import cache, figures_views
 from components.data_source import require_dataset
@@ -7,8 +8,9 @@ from components.export import chart
 from components.formatting import number, plain
 from components.links import browse_url
 from components.task_picker import task_picker
-from dashboard import DataError, checkpoints, config
-from dashboard.browse import checkpoint_source
+from dashboard import DataError
+from dashboard.dataset import config
+from dashboard.experiments import checkpoints
 
 ds = require_dataset()
 task = task_picker(ds, "checkpoints")

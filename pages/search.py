@@ -2,15 +2,17 @@
 score a shot or your own embeddings with every task's model."""
 import streamlit as st
 
-from components import cache, figures_train as figs
+from components import cache
+from components import figures_train as figs
 from components.data_source import require_dataset
 from components.export import chart, csv
 from components.formatting import code, plain
 from components.model_controls import model_controls
 from components.task_picker import task_picker
 from components.uploads import kept_upload
-from dashboard import DataError, tuning, uploads
-from dashboard.task_fits import text_embedding
+from dashboard import DataError
+from dashboard.experiments.task_fits import text_embedding
+from dashboard.live import runs, uploads
 
 SHOT_COLUMNS = {
     "rank": "Rank", "key": "Key", "title": "Title", "genre": "Genre",
@@ -94,7 +96,7 @@ with every:
     if st.button("Score with every task's model", key="search_every_go"):
         st.session_state["search_every"] = True
     if st.session_state.get("search_every") and ds.rows([key])[0] >= 0:
-        ranking = tuning.ranking(ds, cache.every_task_model(ds), ds.vectors([key])[0])
+        ranking = runs.ranking(ds, cache.every_task_model(ds), ds.vectors([key])[0])
         chart(figs.task_scores_figure(ranking, f"Every task's score of shot {key}"), ranking,
               name="every-task-score", key="search_every_chart")
 
@@ -110,7 +112,7 @@ with upload:
         except DataError as e:
             st.error(plain(e), icon=":material/error:")
         else:
-            table = tuning.score_with_all(cache.every_task_model(ds), x)
+            table = runs.score_with_all(cache.every_task_model(ds), x)
             table.insert(0, "row", range(len(table)))
             st.dataframe(table, hide_index=True, width="stretch")
             csv("Download the scores (CSV)", table, "scores-by-task.csv", "search_dl_upload")

@@ -3,13 +3,14 @@ import functools
 
 import streamlit as st
 
-from components import cache, figures_train as figs
+from components import cache
+from components import figures_train as figs
 from components.data_source import require_dataset
 from components.export import chart, download
 from components.formatting import number
 from components.model_controls import model_controls
 from components.task_picker import task_picker
-from dashboard import model_io, quality
+from dashboard.live import model_io, quality
 
 st.title("Train & tune")
 ds = require_dataset()
@@ -91,4 +92,4 @@ download("Model (skops)", functools.partial(model_io.dump, model.estimator),
 download("Card (JSON)", functools.partial(model_io.card_json, card), f"{task}-{spec.kind}.json",
          "application/json", "train_dl_card", cols[1])
 cols[2].caption("A scikit-learn estimator in skops format (no pickle). Load it with "
-                "`dashboard.model_io.load(data)`, which accepts only trusted types.")
+                "`dashboard.live.model_io.load(data)`, which accepts only trusted types.")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import Dataset, demo
+from dashboard import Dataset
+from dashboard.dataset import demo
 
 DEMO_SHOTS = 4_000
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dashboard import config, demo
 from dashboard.cli import main
+from dashboard.dataset import config, demo
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

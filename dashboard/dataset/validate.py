@@ -1,0 +1,87 @@
+"""Check every file of a dataset folder and list every problem with its file and reason."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from .folder import Dataset
+
+_CHUNK_ROWS = 65_536
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str  # "error" or "warning"
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.level.upper():7s} {self.path}: {self.reason}"
+
+
+def _check(problems: list[Problem], fn, *args):
+    """``fn(*args)``, or None with the DataError it raised added to ``problems``."""
+    try:
+        return fn(*args)
+    except DataError as e:
+        problems.append(Problem("error", e.path, e.reason))
+        return None
+
+
+def _check_finite(ds: Dataset) -> None:
+    for lo in range(0, ds.n_shots, _CHUNK_ROWS):
+        block = np.asarray(ds.embeddings[lo: lo + _CHUNK_ROWS])
+        bad = ~np.isfinite(block).all(axis=1)
+        if bad.any():
+            rows = np.flatnonzero(bad) + lo
+            raise DataError(ds.root / "embeddings.h5",
+                            f"row {int(rows[0])} (and {len(rows) - 1} more in rows {lo}-"
+                            f"{lo + len(block) - 1}) holds NaN or inf")
+
+
+def _check_agg_consistency(ds: Dataset, task: str) -> list[Problem]:
+    agg = ds.agg(task)
+    t = agg.table
+    votes = t[list(agg.annotators)].sum(axis=1)
+    wrong_cnt = int((votes != t["pos_cnt"]).sum())
+    wrong_agg = int((t["agg"] != (t["pos_cnt"] * 2 > len(agg.annotators))).sum())
+    path = str(ds.task_path("agg", task))
+    out = []
+    if wrong_cnt:
+        out.append(Problem("warning", path, f"{wrong_cnt} rows have pos_cnt different from "
+                                            "the number of positive votes"))
+    if wrong_agg:
+        out.append(Problem("warning", path, f"{wrong_agg} rows have agg different from the "
+                                            "majority of pos_cnt"))
+    return out
+
+
+def _check_task(ds: Dataset, task: str) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _check(problems, _check_agg_consistency, ds, task) or []
+    for loader in (ds.checkpoints, ds.cmp, ds.ave):
+        _check(problems, loader, task)
+    return problems
+
+
+def validate(root: str | Path) -> list[Problem]:
+    """Every problem of the folder; an empty list means it is a valid dataset."""
+    try:
+        ds = Dataset(root)
+    except DataError as e:
+        return [Problem("error", e.path, e.reason)]
+    problems: list[Problem] = []
+    _check(problems, _check_finite, ds)
+    text = _check(problems, getattr, ds, "text_embeddings") or {}
+    _check(problems, getattr, ds, "queries")
+    _check(problems, getattr, ds, "task_descriptions")
+    for task in ds.tasks:
+        problems += _check_task(ds, task)
+        if text and task not in text:
+            problems.append(Problem("warning", str(ds.root / "text-embeddings.json"),
+                                    f"no text embedding for task {task!r} (no zero-shot)"))
+    problems += [Problem("warning", w.path, w.reason) for w in dict.fromkeys(ds.warnings)]
+    return problems

@@ -1,0 +1,54 @@
+"""Experiment results on disk: one Parquet file per task, in a folder keyed by the dataset's
+fingerprint, the experiment's config and the code version, so the CLI and the page share
+results, an interrupted run resumes, and changed data never shows stale results."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from ..dataset import config as app_config
+from ..dataset.tasks import check_task_name
+
+CODE_VERSION = 2  # bump when a change to the experiment code changes any number
+
+
+def cache_root() -> Path:
+    return app_config.cache_dir() / "experiments"
+
+
+class ResultsCache:
+    """Per-task tables of one experiment on one dataset state and config."""
+
+    def __init__(self, experiment: str, fingerprint: str, config, root: Path | None = None):
+        spec = json.dumps({"config": dataclasses.asdict(config), "code": CODE_VERSION},
+                          sort_keys=True, default=list)
+        key = hashlib.sha1(spec.encode()).hexdigest()[:12]
+        self.folder = (root or cache_root()) / f"{experiment}-{fingerprint}-{key}"
+
+    def _path(self, task: str) -> Path:
+        """The task's file (an unsafe task name raises DataError: never a path)."""
+        return self.folder / f"{check_task_name(task, self.folder)}.parquet"
+
+    def load(self, task: str) -> pd.DataFrame | None:
+        path = self._path(task)
+        return pd.read_parquet(path) if path.is_file() else None
+
+    def save(self, task: str, table: pd.DataFrame) -> None:
+        """Write atomically: a reader sees the whole table or none."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self._path(task).with_suffix(f".{os.getpid()}.tmp")
+        table.to_parquet(tmp, index=False)
+        os.replace(tmp, self._path(task))
+
+    def missing(self, tasks) -> list[str]:
+        return [t for t in tasks if not self._path(t).is_file()]
+
+    def load_all(self, tasks) -> pd.DataFrame | None:
+        """The cached tables of ``tasks`` stacked (tasks not yet computed are left out)."""
+        tables = [t for t in map(self.load, tasks) if t is not None]
+        return pd.concat(tables, ignore_index=True) if tables else None

@@ -1,0 +1,94 @@
+"""Training sources of the live trainer: the agg train split, a checkpoint, or the first n of
+the cmp baselines; the agg validation keys are always held out (and counted).
+
+Labels made in the app (the annotation store) are not a source yet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..dataset.folder import Dataset
+from ..experiments import experiment1
+from ..experiments.task_fits import TaskFits
+from ..method.labeled import LabeledDataset
+
+AGG, CHECKPOINT = "agg", "checkpoint"
+CMP_KINDS = (experiment1.RANDOM, experiment1.ZERO_SHOT, experiment1.COMBINED)
+KINDS = (AGG, CHECKPOINT, *CMP_KINDS)
+_NAMES = {AGG: "agg train split", CHECKPOINT: "checkpoint", experiment1.RANDOM: "cmp random",
+          experiment1.ZERO_SHOT: "cmp zero-shot",
+          experiment1.COMBINED: "cmp random + zero-shot (half and half)"}
+
+
+def kind_name(kind: str) -> str:
+    return _NAMES[kind]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where training labels come from: ``kind``; ``n`` for the cmp kinds; ``checkpoint``
+    (an index, oldest first) for checkpoints."""
+
+    kind: str = AGG
+    n: int = 1000
+    checkpoint: int = -1
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown training source {self.kind!r} (one of {', '.join(KINDS)})")
+
+    def describe(self) -> str:
+        if self.kind in CMP_KINDS:
+            return f"first {self.n} of {kind_name(self.kind)}"
+        if self.kind == CHECKPOINT:
+            # numbered from 1, as the Checkpoints and Browse pages number them
+            return (f"checkpoint {self.checkpoint + 1}" if self.checkpoint >= 0
+                    else "the newest checkpoint" if self.checkpoint == -1
+                    else f"checkpoint {self.checkpoint} from the newest")
+        return kind_name(self.kind)
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """The labels of a source with validation keys removed, or why there are none."""
+
+    source: Source
+    train: LabeledDataset | None  # attached to the dataset (embeddings, clusters)
+    removed: int  # validation keys dropped from the source
+    reason: str = ""
+
+
+def _first_n_removed(pairs, val_keys, n: int) -> int:
+    """Validation keys skipped while taking the first ``n`` other keys of ``pairs``."""
+    kept = removed = 0
+    for key, _ in pairs:
+        if kept == n:
+            break
+        if key in val_keys:
+            removed += 1
+        else:
+            kept += 1
+    return removed
+
+
+def training_set(ds: Dataset, fits: TaskFits, source: Source) -> TrainingSet:
+    """The training labels of ``source`` for ``fits.task``, validation keys removed."""
+    val = fits.val_keys
+    if source.kind in (AGG, CHECKPOINT):
+        if source.kind == CHECKPOINT and not fits.checkpoints:
+            return TrainingSet(source, None, 0, "this task has no checkpoints")
+        labeled = fits.agg if source.kind == AGG else fits.checkpoints[source.checkpoint]
+        train = _on(ds, fits.task, labeled.pos - val, labeled.neg - val)
+        return TrainingSet(source, train, len(labeled) - len(train))
+    pairs = experiment1.source_pairs(fits, source.kind, source.n)
+    removed = sum(_first_n_removed(part, val, k)
+                  for part, k in experiment1.source_parts(fits.cmp, source.kind, source.n))
+    try:
+        train = _on(ds, fits.task, (k for k, v in pairs if v), (k for k, v in pairs if not v))
+    except ValueError as e:
+        return TrainingSet(source, None, removed, f"a key is labeled both ways: {e}")
+    return TrainingSet(source, train, removed)
+
+
+def _on(ds: Dataset, task: str, pos, neg) -> LabeledDataset:
+    return LabeledDataset(task, frozenset(pos), frozenset(neg), ds)
