@@ -43,7 +43,7 @@ def _lr_cv_rows(ds: Dataset, tasks: list[str], repeat: int) -> list[dict]:
     models.sklearn_lr_cv(n_jobs=-1).fit(*_labels(ds, tasks[0]))  # start the process pool
     for task in tasks:
         x, y = _labels(ds, task)
-        _, val = ds.agg_labels(task).split()
+        _, val = ds.agg_labeled(task).split()
         sk_t, fast_t = [], []
         for _ in range(repeat):  # interleaved, so both see the same load on a shared machine
             t = time.perf_counter()
@@ -101,7 +101,7 @@ def main() -> None:
     text = ds.text_embeddings[task]
     zs_s = timed(lambda: corpus.top_rows(corpus.cosine_to(ds.embeddings, norms, text), 50),
                  repeat=7)
-    mlp_s = timed(lambda: train(ModelSpec("mlp"), ds.agg_labels(task).split()[0]), repeat=1)
+    mlp_s = timed(lambda: train(ModelSpec("mlp"), ds.agg_labeled(task).split()[0]), repeat=1)
     rows += [
         {"metric": "fixed-C LR, 1,000 labels, C = 1", "value": fixed_s, "unit": "s",
          "target": "<= 0.3 s"},

@@ -35,7 +35,7 @@ def plain_sklearn_aps(ds, task: str) -> list[float]:
 
     from dashboard.method.evaluation import bootstrap_average_precision
 
-    _, val = ds.agg_labels(task).split()
+    _, val = ds.agg_labeled(task).split()
     out = []
     for cp in ds.checkpoints(task):
         train = cp.remove_keys(val.keys)

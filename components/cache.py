@@ -59,7 +59,7 @@ def annotator_quality(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def task_agreement(_ds: Dataset, fingerprint: str, task: str) -> dict:
     """Pairwise Cohen matrix and annotator table of one task."""
-    agg = _ds.agg(task)
+    agg = _ds.agg_votes(task)
     return {"cohen": agreement.pairwise_cohen(agg), "annotators": agreement.annotator_table(agg)}
 
 

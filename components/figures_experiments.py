@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard.experiments.experiment1 import (
     BASELINE,
     CHECKPOINT,
+    METHOD_NAMES,
     SOURCES,
     VA,
     ZERO_SHOT_SCORER,
@@ -38,10 +39,11 @@ def ap_vs_labels(table: pd.DataFrame, task: str) -> go.Figure:
     ok = table.dropna(subset=["ap_mean"])
     for method in SOURCES:
         rows = ok[ok.method == method].sort_values("n")
-        _band(fig, rows, "n", COLORS[method], method)
-        fig.add_trace(go.Scatter(x=rows.n, y=rows.ap_mean, name=method, mode="lines+markers",
-                                 line={"color": COLORS[method]}, legendgroup=method,
-                                 customdata=_custom(rows, method), hovertemplate=_HOVER))
+        name = METHOD_NAMES[method]
+        _band(fig, rows, "n", COLORS[method], name)
+        fig.add_trace(go.Scatter(x=rows.n, y=rows.ap_mean, name=name, mode="lines+markers",
+                                 line={"color": COLORS[method]}, legendgroup=name,
+                                 customdata=_custom(rows, name), hovertemplate=_HOVER))
     rows = ok[ok.method == CHECKPOINT].sort_values("n_train")
     _band(fig, rows, "n_train", COLORS[CHECKPOINT], "VA checkpoints")
     fig.add_trace(go.Scatter(
@@ -67,10 +69,11 @@ def share_curves(shares: pd.DataFrame, title: str, y_title: str) -> go.Figure:
     """Fig 7 / Fig 9 style: a share of tasks (0–1) against n, one line per method."""
     fig = go.Figure()
     for method, rows in shares.groupby("method", sort=False):
+        name = METHOD_NAMES.get(method, method)
         fig.add_trace(go.Scatter(
-            x=rows.n, y=rows.share, name=method, mode="lines+markers",
+            x=rows.n, y=rows.share, name=name, mode="lines+markers",
             line={"color": COLORS.get(method)}, customdata=rows[["tasks"]],
-            hovertemplate=f"{method}<br>n = %{{x}}<br>%{{y:.0%}} of %{{customdata[0]}} tasks"
+            hovertemplate=f"{name}<br>n = %{{x}}<br>%{{y:.0%}} of %{{customdata[0]}} tasks"
                           "<extra></extra>"))
     fig.update_layout(title=title, xaxis={"title": "labels per source (count, log scale)",
                                           "type": "log"},

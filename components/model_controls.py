@@ -48,11 +48,11 @@ def model_controls(ds: Dataset, task: str) -> tuple[Source, ModelSpec]:
     _load()
     side = st.sidebar
     side.subheader("Training")
-    kind = side.selectbox("Training source", sources.KINDS, format_func=sources.kind_name,
+    kind = side.selectbox("Training source", sources.SOURCE_KINDS, format_func=sources.kind_name,
                           **_kw("model_source"),
                           help="The agg validation keys are always removed from training.")
     source = Source(kind)
-    if kind in sources.CMP_KINDS:
+    if kind in sources.CMP_SOURCES:
         n = side.select_slider("First n labels", CMP_SIZES, **_kw("model_n"))
         source = Source(kind, n=n)
     elif kind == sources.CHECKPOINT:
@@ -63,7 +63,7 @@ def model_controls(ds: Dataset, task: str) -> tuple[Source, ModelSpec]:
             i = side.selectbox("Checkpoint", range(len(sizes)), **_kw("model_checkpoint"),
                                format_func=lambda i: f"{i + 1} ({sizes[i]} labels)")
             source = Source(kind, checkpoint=i)
-    model = side.selectbox("Model", list(estimators.KINDS), format_func=estimators.KINDS.get,
+    model = side.selectbox("Model", list(estimators.MODEL_KINDS), format_func=estimators.MODEL_KINDS.get,
                            **_kw("model_kind"))
     C = 1.0
     if model == estimators.LR_C:

@@ -14,17 +14,17 @@ __all__ = ["LabeledDataset", "get_aggregate_labeled_dataset", "get_labeled_datas
 
 def get_aggregate_labeled_dataset(label: str) -> LabeledDataset:
     """The aggregated (majority-vote) labels of a task."""
-    return get_dataset().agg_labels(label)
+    return get_dataset().agg_labeled(label)
 
 
 def get_labeled_dataset_positive_cnt_by_key(label: str) -> dict[str, int]:
-    t = get_dataset().agg(label).table
+    t = get_dataset().agg_votes(label).table
     return dict(zip(t["key"], t["pos_cnt"].astype(int)))
 
 
 def get_labeled_dataset_agreement(label: str) -> float:
     """Share of a task's shots on which all annotators agree."""
-    return get_dataset().agg(label).agreement
+    return get_dataset().agg_votes(label).agreement
 
 
 def get_labeled_dataset_checkpoints(label: str) -> list[LabeledDataset]:

@@ -1,4 +1,4 @@
-"""The one exception type for bad data on disk, and the warning record that goes with it."""
+"""The exception for bad data on disk and its warning record; the check for bad settings."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,6 +16,16 @@ class DataError(ValueError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+def check_field(ok: bool, owner: str, field: str, value, expected: str) -> None:
+    """Raise ``ValueError("{owner}.{field} = {value!r}: {expected}")`` unless ``ok``.
+
+    Config objects call this where they are built, so a bad setting fails at once with the
+    field's name, not deep inside a run.
+    """
+    if not ok:
+        raise ValueError(f"{owner}.{field} = {value!r}: {expected}")
 
 
 @dataclass(frozen=True)

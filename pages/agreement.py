@@ -48,7 +48,7 @@ if task in set(ok["task"]):
     disputed = browse.filter_shots(cache.shot_table(ds, ds.fingerprint, task, "agg"), "disputed")
     st.caption(f"{len(disputed):,} shots where the annotators do not all agree. "
                "*Open* shows the shot in the browse view.")
-    annotators = ds.agg(task).annotators
+    annotators = ds.agg_votes(task).annotators
     st.dataframe(disputed.assign(open=[browse_url(task, k) for k in disputed["key"]]),
                  hide_index=True, width="stretch",
                  column_order=["title", "genre", *annotators, "pos_cnt", "agg", "open", "key"],

@@ -38,7 +38,7 @@ if st.session_state.get("browse_source") not in names:  # first visit, or anothe
 source = st.selectbox("Label source", names, key="browse_source")
 st.query_params["source"] = source  # the link to this view names the source too
 table = cache.shot_table(ds, ds.fingerprint, task, source)
-annotators = ds.agg(task).annotators
+annotators = ds.agg_votes(task).annotators
 if "browse_search" not in st.session_state:
     st.session_state["browse_search"] = st.query_params.get("search", "")
 left, mid, right = st.columns([3, 2, 2])

@@ -1,6 +1,5 @@
 """Checkpoints: how a task's labeled set grew, what changed, and the AP of each checkpoint."""
 import streamlit as st
-from dashboard.dataset.browse import checkpoint_source
 
 from components import cache, figures_views
 from components.data_source import require_dataset
@@ -10,6 +9,7 @@ from components.links import browse_url
 from components.task_picker import task_picker
 from dashboard import DataError
 from dashboard.dataset import config
+from dashboard.dataset.browse import checkpoint_source
 from dashboard.experiments import checkpoints
 
 ds = require_dataset()

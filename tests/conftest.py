@@ -43,7 +43,7 @@ def tiny_first_checkpoint(copy_of_demo, monkeypatch) -> tuple[Path, str]:
     import json
 
     task = "zoom"
-    train, _ = Dataset(copy_of_demo).agg_labels(task).split()
+    train, _ = Dataset(copy_of_demo).agg_labeled(task).split()
     path = copy_of_demo / "checkpoints" / f"{task}.json"
     newest = json.loads(path.read_text())[-1]
     tiny = {"pos": sorted(train.pos)[:3], "neg": sorted(train.neg)[:1]}

@@ -50,7 +50,7 @@ def test_seed_data_api(demo_dir, monkeypatch, ds):
     from dashboard import data
 
     monkeypatch.setenv("VA_DATA_DIR", str(demo_dir))
-    assert data.get_labeled_dataset_agreement("zoom") == ds.agg("zoom").agreement
+    assert data.get_labeled_dataset_agreement("zoom") == ds.agg_votes("zoom").agreement
     cps = data.get_labeled_dataset_checkpoints("zoom")
     assert [len(c) for c in cps] == [len(c) for c in ds.checkpoints("zoom")]
     lds = data.get_aggregate_labeled_dataset("zoom")

@@ -7,7 +7,9 @@ import pandas as pd
 from ..method.evaluation import in_validation
 from .folder import Dataset, shot_links
 
-AGG, RANDOM, ZERO_SHOT, AVE = "agg", "cmp random", "cmp zero-shot", "AVE validation"
+# the label sources as Browse names them (and as ?source= spells them)
+AGG_SOURCE, RANDOM_SOURCE, ZERO_SHOT_SOURCE, AVE_SOURCE = ("agg", "cmp random", "cmp zero-shot",
+                                                      "AVE validation")
 FILTERS = ("all", "positive", "negative", "unanimous", "disputed")
 
 
@@ -18,21 +20,21 @@ def checkpoint_source(i: int) -> str:
 
 def sources(ds: Dataset, task: str) -> list[str]:
     """The label sources of a task: agg, each checkpoint, cmp random and zero-shot, AVE."""
-    names = [AGG, *(checkpoint_source(i) for i in range(len(ds.checkpoints(task)))),
-             RANDOM, ZERO_SHOT]
-    return names + [AVE] if ds.ave(task) is not None else names
+    names = [AGG_SOURCE, *(checkpoint_source(i) for i in range(len(ds.checkpoints(task)))),
+             RANDOM_SOURCE, ZERO_SHOT_SOURCE]
+    return names + [AVE_SOURCE] if ds.ave(task) is not None else names
 
 
 def source_labels(ds: Dataset, task: str, source: str) -> pd.Series:
     """The labels of ``source`` as a boolean Series indexed by key, in the source's order."""
-    if source == AGG:
-        t = ds.agg(task).table
+    if source == AGG_SOURCE:
+        t = ds.agg_votes(task).table
         return pd.Series(t["agg"].to_numpy(bool), index=t["key"])
-    if source in (RANDOM, ZERO_SHOT):
+    if source in (RANDOM_SOURCE, ZERO_SHOT_SOURCE):
         cmp = ds.cmp(task)
-        pairs = cmp.random if source == RANDOM else cmp.zero_shot
+        pairs = cmp.random if source == RANDOM_SOURCE else cmp.zero_shot
         return pd.Series([v for _, v in pairs], index=[k for k, _ in pairs], dtype=bool)
-    if source == AVE:
+    if source == AVE_SOURCE:
         labeled = ds.ave(task)
     elif source.startswith("checkpoint "):
         labeled = ds.checkpoints(task)[int(source.split()[1]) - 1]
@@ -48,7 +50,7 @@ def shot_table(ds: Dataset, task: str, source: str) -> pd.DataFrame:
     labels = source_labels(ds, task, source)
     keys = labels.index.astype(str)
     shots = ds.shots.iloc[ds.rows(keys)].reset_index(drop=True)
-    agg = ds.agg(task)
+    agg = ds.agg_votes(task)
     votes = agg.table.set_index("key").reindex(keys)
     table = pd.DataFrame({
         "rank": np.arange(1, len(keys) + 1),

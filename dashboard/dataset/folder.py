@@ -28,6 +28,7 @@ from .tasks import ALL_TASKS, check_task_name, group_of
 SHOT_COLUMNS = ("key", "yt_id", "desc", "genre", "frame_in", "frame_out", "start", "end",
                 "fps", "cluster_index")
 _TEXT_COLUMNS = ("key", "yt_id", "desc", "genre")
+RANDOM, ZERO_SHOT = "random", "zero_shot"  # the two lists of cmp/{label}.json, as named there
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -162,7 +163,7 @@ class Dataset:
         self._clusters = self.shots["cluster_index"].to_numpy()
         self.tasks = self._list_tasks()
         # per-instance caches of the lazy loaders (not lru_cache on methods: no leak of self)
-        for name in ("agg", "checkpoints", "cmp", "ave"):
+        for name in ("agg_votes", "checkpoints", "cmp", "ave"):
             setattr(self, name, lru_cache(maxsize=None)(getattr(self, name)))
 
     def __repr__(self) -> str:
@@ -237,7 +238,7 @@ class Dataset:
             return [k for k, bad in zip(keys, unknown) if not bad]
         return keys
 
-    def agg(self, task: str) -> AggLabels:
+    def agg_votes(self, task: str) -> AggLabels:
         """agg/{task}.json: each annotator's vote, the aggregated label and the vote count."""
         path = self.task_path("agg", task)
         raw = read_json(path)
@@ -268,9 +269,9 @@ class Dataset:
             table = table[table["key"].isin(known)].reset_index(drop=True)
         return AggLabels(task, primary, secondaries, table)
 
-    def agg_labels(self, task: str) -> LabeledDataset:
+    def agg_labeled(self, task: str) -> LabeledDataset:
         """The aggregated (majority) labels of a task as a labeled set."""
-        t = self.agg(task).table
+        t = self.agg_votes(task).table
         positive = t["agg"].to_numpy(bool)
         return LabeledDataset.from_keys(task, t["key"][positive], t["key"][~positive], self)
 
@@ -289,10 +290,10 @@ class Dataset:
         """cmp/{task}.json: the ordered random and zero-shot baseline samples."""
         path = self.task_path("cmp", task)
         raw = read_json(path)
-        expect(isinstance(raw, dict) and "random" in raw and "zero_shot" in raw, path,
+        expect(isinstance(raw, dict) and RANDOM in raw and ZERO_SHOT in raw, path,
                "expected {'random': [...], 'zero_shot': [...]}")
         lists = []
-        for name in ("random", "zero_shot"):
+        for name in (RANDOM, ZERO_SHOT):
             pairs = parse_key_values(raw[name], path, name)
             known = set(self._drop_unknown([k for k, _ in pairs], path))
             lists.append(tuple(p for p in pairs if p[0] in known))

@@ -16,8 +16,8 @@ def task_row(ds: Dataset, task: str) -> dict:
     """One task's counts; a task whose files are broken gets its error instead of numbers."""
     row = {"task": task, "group": ds.group(task), "error": ""}
     try:
-        agg = ds.agg(task)
-        labeled = ds.agg_labels(task)
+        agg = ds.agg_votes(task)
+        labeled = ds.agg_labeled(task)
         cmp = ds.cmp(task)
         ave = ds.ave(task)
         row.update(agg=len(labeled), positives=labeled.pos_cnt, pos_rate=labeled.pos_rate,
@@ -37,7 +37,7 @@ def task_table(ds: Dataset) -> pd.DataFrame:
 def labeled_keys(ds: Dataset, task: str) -> set[str]:
     """Every key a task labels in agg, cmp random and cmp zero-shot."""
     cmp = ds.cmp(task)
-    return (set(ds.agg(task).table["key"]) | {k for k, _ in cmp.random}
+    return (set(ds.agg_votes(task).table["key"]) | {k for k, _ in cmp.random}
             | {k for k, _ in cmp.zero_shot})
 
 
@@ -74,7 +74,7 @@ def agreement_table(ds: Dataset) -> pd.DataFrame:
     for task in ds.tasks:
         row = {"task": task, "group": ds.group(task), "error": ""}
         try:
-            row.update(agreement.task_stats(ds.agg(task)))
+            row.update(agreement.task_stats(ds.agg_votes(task)))
         except DataError as e:
             row["error"] = str(e)
         rows.append(row)
@@ -87,7 +87,7 @@ def annotator_quality(ds: Dataset) -> pd.DataFrame:
     parts = []
     for task in ds.tasks:
         try:
-            parts.append(agreement.annotator_table(ds.agg(task)))
+            parts.append(agreement.annotator_table(ds.agg_votes(task)))
         except DataError:
             continue  # reported once, by agreement_table
     return (pd.concat(parts, ignore_index=True) if parts

@@ -43,7 +43,7 @@ def _check_finite(ds: Dataset) -> None:
 
 
 def _check_agg_consistency(ds: Dataset, task: str) -> list[Problem]:
-    agg = ds.agg(task)
+    agg = ds.agg_votes(task)
     t = agg.table
     votes = t[list(agg.annotators)].sum(axis=1)
     wrong_cnt = int((votes != t["pos_cnt"]).sum())

@@ -13,17 +13,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..dataset.folder import CmpLists, Dataset
-from ..errors import DataError
+from ..dataset.folder import RANDOM, ZERO_SHOT, CmpLists, Dataset
+from ..errors import DataError, check_field
 from ..method.evaluation import SEED
 from ..method.labeled import SplitError
 from ..method.training import TrainingResult, zero_shot_ap
 from .task_fits import TaskFits
 
-RANDOM, ZERO_SHOT, COMBINED = "random", "zero-shot", "combined"
+COMBINED = "combined"
 CHECKPOINT, VA = "checkpoint", "VA"
 ZERO_SHOT_SCORER, BASELINE = "zero-shot scorer", "baseline"
 SOURCES = (RANDOM, ZERO_SHOT, COMBINED)
+METHOD_NAMES = {RANDOM: "cmp random", ZERO_SHOT: "cmp zero-shot", COMBINED: "combined"}  # for charts
 COLUMNS = ["task", "group", "method", "n", "checkpoint", "ap_mean", "ap_std", "n_train",
            "n_pos", "reason"]
 BASELINE_DRAWS = 1_000  # the authors' random scorers for a validation set under 1,000 keys
@@ -31,9 +32,16 @@ BASELINE_DRAWS = 1_000  # the authors' random scorers for a validation set under
 
 @dataclass(frozen=True)
 class Exp1Config:
+    """Experiment 1's settings: label counts ``ns``, split ``seed``, checkpoint ``slack``."""
+
     ns: tuple[int, ...] = (25, 50, 100, 500, 1000)
     seed: int = SEED
     slack: int = 10  # VA at n may use a checkpoint with up to n + slack labels
+
+    def __post_init__(self):
+        check_field(len(self.ns) > 0 and all(isinstance(n, int) and n > 0 for n in self.ns),
+                    "Exp1Config", "ns", self.ns, "must be positive whole numbers of labels")
+        check_field(self.slack >= 0, "Exp1Config", "slack", self.slack, "must be 0 or more")
 
 
 def _row(method: str, n, result: TrainingResult | None = None, reason: str = "",

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ..dataset.folder import Dataset
-from ..errors import DataError
+from ..dataset.folder import RANDOM, ZERO_SHOT, Dataset
+from ..errors import DataError, check_field
 from ..method.evaluation import SEED
 from ..method.labeled import SplitError
 from .experiment1 import CHECKPOINT
 from .task_fits import TaskFits
 
-AGG, ZERO_SHOT, RANDOM = "agg", "zero_shot", "random"
+AGG = "agg"
 CHOICES = (AGG, ZERO_SHOT, RANDOM)
 POLICIES = ("round-robin", "random", "greedy-oracle", "epsilon-greedy", "ucb-0.01", "ucb-0.1")
 COLUMNS = ["task", "group", "policy", "step", "choice", "ap_mean", "ap_std", "n_train", "n_pos",
@@ -38,6 +38,17 @@ class Exp2Config:
     seed: int = SEED
     epsilon: float = 0.2
     policies: tuple[str, ...] = POLICIES
+
+    def __post_init__(self):
+        check_field(isinstance(self.d, int) and self.d >= 1, "Exp2Config", "d", self.d,
+                    "must be a whole number of labels, at least 1")
+        check_field(self.max_labels >= self.d, "Exp2Config", "max_labels", self.max_labels,
+                    f"must be at least d ({self.d})")
+        check_field(0 <= self.epsilon <= 1, "Exp2Config", "epsilon", self.epsilon,
+                    "must be between 0 and 1")
+        unknown = [p for p in self.policies if p not in POLICIES]
+        check_field(self.policies and not unknown, "Exp2Config", "policies", self.policies,
+                    f"unknown {unknown or 'none given'}; known: {', '.join(POLICIES)}")
 
 
 def _head(src: Ordered, d: int) -> Ordered:

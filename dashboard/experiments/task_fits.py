@@ -48,7 +48,7 @@ class TaskFits:
 
     def __init__(self, ds: Dataset, task: str, seed: int = SEED):
         self.task, self.seed = task, seed
-        agg = ds.agg_labels(task)
+        agg = ds.agg_labeled(task)
         _, val = agg.split(seed)
         self.agg = agg
         self.val_keys = val.pos | val.neg

@@ -8,13 +8,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.special import expit
 
+from ..errors import check_field
 from ..method import lrcv
 from ..method.classifiers import LogisticRegression, as_sklearn
 from ..method.evaluation import SEED
 from ..method.labeled import LabeledDataset
 
 LR_CV, LR_C, MLP = "lr_cv", "lr_c", "mlp"
-KINDS = {LR_CV: "LR-CV (the paper's: C by 5-fold CV)",
+MODEL_KINDS = {LR_CV: "LR-CV (the paper's: C by 5-fold CV)",
          LR_C: "Logistic regression, fixed C",
          MLP: "MLP (non-linear, 64 hidden units)"}
 MLP_HIDDEN = 64
@@ -23,7 +24,7 @@ SCORE_CHUNK = 65_536
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """What to fit: ``kind`` (one of KINDS); ``C`` for the fixed-C model; ``balanced`` class
+    """What to fit: ``kind`` (one of MODEL_KINDS); ``C`` for the fixed-C model; ``balanced`` class
     weights for the logistic regressions; ``seed`` for the CV folds and the network."""
 
     kind: str = LR_CV
@@ -32,8 +33,9 @@ class ModelSpec:
     seed: int = SEED
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown model {self.kind!r} (one of {', '.join(KINDS)})")
+        check_field(self.kind in MODEL_KINDS, "ModelSpec", "kind", self.kind,
+                    f"unknown model (one of {', '.join(MODEL_KINDS)})")
+        check_field(self.C > 0, "ModelSpec", "C", self.C, "must be greater than 0")
 
     def params(self) -> dict:
         """The parameters that matter for this kind (for cards and cache keys)."""
@@ -47,7 +49,7 @@ class ModelSpec:
     def describe(self) -> str:
         extra = [f"C = {self.C:g}"] if self.kind == LR_C else []
         extra += ["balanced classes"] if self.balanced and self.kind != MLP else []
-        return KINDS[self.kind] + (f" ({', '.join(extra)})" if extra else "")
+        return MODEL_KINDS[self.kind] + (f" ({', '.join(extra)})" if extra else "")
 
 
 @dataclass(frozen=True)

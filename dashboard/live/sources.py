@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..dataset.folder import Dataset
+from ..dataset.folder import RANDOM, ZERO_SHOT, Dataset
+from ..errors import check_field
 from ..experiments import experiment1
 from ..experiments.task_fits import TaskFits
 from ..method.labeled import LabeledDataset
 
 AGG, CHECKPOINT = "agg", "checkpoint"
-CMP_KINDS = (experiment1.RANDOM, experiment1.ZERO_SHOT, experiment1.COMBINED)
-KINDS = (AGG, CHECKPOINT, *CMP_KINDS)
-_NAMES = {AGG: "agg train split", CHECKPOINT: "checkpoint", experiment1.RANDOM: "cmp random",
-          experiment1.ZERO_SHOT: "cmp zero-shot",
+CMP_SOURCES = (RANDOM, ZERO_SHOT, experiment1.COMBINED)
+SOURCE_KINDS = (AGG, CHECKPOINT, *CMP_SOURCES)
+_NAMES = {AGG: "agg train split", CHECKPOINT: "checkpoint", RANDOM: "cmp random",
+          ZERO_SHOT: "cmp zero-shot",
           experiment1.COMBINED: "cmp random + zero-shot (half and half)"}
 
 
@@ -34,11 +35,13 @@ class Source:
     checkpoint: int = -1
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown training source {self.kind!r} (one of {', '.join(KINDS)})")
+        check_field(self.kind in SOURCE_KINDS, "Source", "kind", self.kind,
+                    f"unknown training source (one of {', '.join(SOURCE_KINDS)})")
+        check_field(self.kind not in CMP_SOURCES or self.n >= 1, "Source", "n", self.n,
+                    "must be at least 1 label")
 
     def describe(self) -> str:
-        if self.kind in CMP_KINDS:
+        if self.kind in CMP_SOURCES:
             return f"first {self.n} of {kind_name(self.kind)}"
         if self.kind == CHECKPOINT:
             # numbered from 1, as the Checkpoints and Browse pages number them

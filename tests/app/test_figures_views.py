@@ -14,7 +14,7 @@ def figures(ds, tmp_path_factory):
     task = "car-chase"
     table = summary.agreement_table(ds)
     quality = summary.annotator_quality(ds)
-    agg = ds.agg(task)
+    agg = ds.agg_votes(task)
     shots = browse.shot_table(ds, task, "agg")
     aps = pd.DataFrame({"checkpoint": [1, 2], "n_train": [20, 40], "n_pos": [5, 9],
                         "ap_mean": [0.5, np.nan], "ap_std": [0.1, np.nan],

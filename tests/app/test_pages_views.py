@@ -69,7 +69,7 @@ def test_browse_url_selects_task(ds):
     assert at.selectbox(key="browse_task").value == task
     assert at.title[0].value.endswith(task)
     assert at.query_params["task"] == task
-    assert metrics(at)["Agreement"] == f"{ds.agg(task).agreement:.1%}"
+    assert metrics(at)["Agreement"] == f"{ds.agg_votes(task).agreement:.1%}"
 
 
 def test_browse_filters_change_row_counts(ds):
@@ -124,9 +124,9 @@ def test_browse_source_and_search_from_url(ds, source):
 
 def test_agreement_values_match_core(ds):
     at = run_page("pages/agreement.py", TASK)
-    stats = agreement.task_stats(ds.agg(TASK))
+    stats = agreement.task_stats(ds.agg_votes(TASK))
     m = metrics(at)
-    assert m["Unanimity (paper)"] == f"{ds.agg(TASK).agreement:.1%}"
+    assert m["Unanimity (paper)"] == f"{ds.agg_votes(TASK).agreement:.1%}"
     assert m["Fleiss' kappa"] == f"{stats['fleiss_kappa']:.3f}"
     assert m["Krippendorff's alpha"] == f"{stats['krippendorff_alpha']:.3f}"
     assert m["Gwet's AC1"] == f"{stats['gwet_ac1']:.3f}"

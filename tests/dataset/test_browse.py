@@ -32,7 +32,7 @@ def test_shot_table_matches_the_source(ds, source):
 
 def test_agg_votes_and_missing_votes(ds):
     task = ds.tasks[0]
-    agg = ds.agg(task)
+    agg = ds.agg_votes(task)
     table = browse.shot_table(ds, task, "agg")
     assert (table["pos_cnt"].to_numpy() == agg.table["pos_cnt"].to_numpy()).all()
     assert (table[agg.primary].astype(bool) == agg.table[agg.primary]).all()

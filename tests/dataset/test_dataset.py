@@ -50,7 +50,7 @@ def test_chunked_compressed_file_is_read_into_memory(copy_of_demo):
 
 
 def test_agg_has_every_vote_and_the_primary(ds, demo_dir):
-    agg = ds.agg("car-chase")
+    agg = ds.agg_votes("car-chase")
     assert set(agg.annotators) == {"A", "B", "C"} and agg.primary not in agg.secondaries
     t = agg.table
     assert (t[list(agg.annotators)].sum(axis=1) == t["pos_cnt"]).all()

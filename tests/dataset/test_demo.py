@@ -34,13 +34,13 @@ def test_checkpoints_grow_from_tens_to_the_labeled_set(ds):
     for task in ("zoom", "car-chase", "alcohol"):
         sizes = [len(c) for c in ds.checkpoints(task)]
         assert sizes[0] <= 30 and sizes == sorted(sizes) and len(sizes) >= 5
-        assert sizes[-1] >= len(ds.agg_labels(task))
+        assert sizes[-1] >= len(ds.agg_labeled(task))
         # a few keys were labeled during the session but are not in agg
-        assert set(ds.checkpoints(task)[-1].keys) - set(ds.agg_labels(task).keys)
+        assert set(ds.checkpoints(task)[-1].keys) - set(ds.agg_labeled(task).keys)
 
 
 def test_each_annotator_votes_and_primary_rotates(ds):
-    primaries = {ds.agg(t).primary for t in ALL_TASKS}
+    primaries = {ds.agg_votes(t).primary for t in ALL_TASKS}
     assert primaries == {"A", "B", "C"}
 
 

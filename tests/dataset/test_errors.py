@@ -34,7 +34,7 @@ def test_malformed_json_names_line_and_column(copy_of_demo):
     (copy_of_demo / "agg" / "zoom.json").write_text('{"primary": "A",\n  "data": [}')
     ds = Dataset(copy_of_demo)
     with pytest.raises(DataError) as info:
-        ds.agg("zoom")
+        ds.agg_votes("zoom")
     assert info.value.path.endswith("agg/zoom.json")
     assert "malformed JSON at line 2, column" in info.value.reason
 
@@ -98,7 +98,7 @@ def test_unsafe_task_names_never_become_paths(copy_of_demo):
     assert "bad name;rm" not in ds.tasks
     assert any("not a safe file name" in w.reason for w in ds.warnings)
     with pytest.raises(DataError, match="not a safe file name"):
-        ds.agg("../../etc/passwd")
+        ds.agg_votes("../../etc/passwd")
 
 
 def test_validate_reports_every_problem_and_exit_codes(copy_of_demo, capsys):
@@ -154,7 +154,7 @@ def test_unreadable_json_is_a_data_error(copy_of_demo, monkeypatch, make):
             return real_open(file, *args, **kwargs)
         monkeypatch.setattr("builtins.open", refuse)
     with pytest.raises(DataError) as info:
-        Dataset(copy_of_demo).agg("zoom")
+        Dataset(copy_of_demo).agg_votes("zoom")
     assert info.value.path.endswith("agg/zoom.json")
     assert info.value.reason == ("cannot be read: Is a directory" if make == "folder"
                                  else "cannot be read: Permission denied")

@@ -47,7 +47,7 @@ def test_checkpoint_aps_match_training_and_are_cached(ds, task, tmp_path):
     result = cp.checkpoint_aps(ds, task, tmp_path, progress=lambda f, m: calls.append(f))
     assert calls[0] == 0 and calls[-1] == 1.0
     assert result.error == "" and len(result.table) == len(ds.checkpoints(task))
-    train, val = ds.agg_labels(task).split()
+    train, val = ds.agg_labeled(task).split()
     last = fit_and_score(ds.checkpoints(task)[-1].remove_keys(val.keys), val)
     assert result.table["ap_mean"].iloc[-1] == pytest.approx(last.ap.mean)
     assert result.table["ap_std"].iloc[-1] == pytest.approx(last.ap.std)

@@ -55,7 +55,7 @@ def monkeypatch_module():
 
 def test_validation_keys_never_enter_training(ds, trained):
     fits, _, _, seen = trained
-    agg = ds.agg_labels(TASK)
+    agg = ds.agg_labeled(TASK)
     val = {k for k, v in zip(agg.keys, in_validation(agg.keys)) if v}
     assert val and fits.val_keys == val
     assert seen and all(keys.isdisjoint(val) for keys in seen)
@@ -220,7 +220,8 @@ def test_figures_have_titles_axes_and_hover(trained):
         assert any(t.hovertemplate for t in fig.data)
     curve = figs[0]
     assert curve.layout.xaxis.type == "log"
-    assert {t.name for t in curve.data if t.name} == {RANDOM, ZERO_SHOT, COMBINED, "VA checkpoints"}
+    assert {t.name for t in curve.data if t.name} == {"cmp random", "cmp zero-shot", "combined",
+                                                      "VA checkpoints"}
     assert len(curve.layout.shapes) == 2  # zero-shot scorer and baseline lines
 
 

@@ -42,13 +42,13 @@ def test_paper_model_on_agg_beats_the_baseline_clearly(ds, run, fits):
     assert run.quality.ap.mean > run.quality.baseline + 0.25
     assert run.quality.ap.mean > run.quality.zero_shot.mean
     assert run.quality.zero_shot == zero_shot_ap(ds.text_embeddings[TASK], fits.val)
-    assert run.quality.ap == fit_and_score(*ds.agg_labels(TASK).split()).ap  # the shared path
+    assert run.quality.ap == fit_and_score(*ds.agg_labeled(TASK).split()).ap  # the shared path
     assert 0 < run.data_score <= 1
 
 
 @pytest.mark.parametrize("source", [
     Source(), Source(sources.CHECKPOINT, checkpoint=0), Source(sources.CHECKPOINT, checkpoint=-1),
-    Source("random", n=100), Source("zero-shot", n=1000), Source("combined", n=50)])
+    Source("random", n=100), Source("zero_shot", n=1000), Source("combined", n=50)])
 def test_training_set_never_holds_a_validation_key(ds, fits, source):
     ts = sources.training_set(ds, fits, source)
     assert ts.train is not None, ts.reason
@@ -63,7 +63,7 @@ def test_removed_counts_and_first_n(ds, fits):
     ts = sources.training_set(ds, fits, last)
     assert ts.removed == len((cp.pos | cp.neg) & fits.val_keys)
     n = 40
-    zs = sources.training_set(ds, fits, Source("zero-shot", n=n))
+    zs = sources.training_set(ds, fits, Source("zero_shot", n=n))
     assert len(zs.train) == n  # the first n after removing validation keys
     consumed = [k for k, _ in fits.cmp.zero_shot][:n + zs.removed]
     assert sum(k in fits.val_keys for k in consumed) == zs.removed
@@ -233,7 +233,7 @@ def test_cli_scores_the_corpus_with_a_saved_model_and_refuses_untrusted(ds, run,
                  "--out", str(out)]) == 0
     assert "LogisticRegression from" in capsys.readouterr().out
     listed = pd.read_csv(out)
-    assert len(listed) == 5 and not set(listed["key"]) & set(ds.agg(TASK).table["key"])
+    assert len(listed) == 5 and not set(listed["key"]) & set(ds.agg_votes(TASK).table["key"])
     path.write_bytes(_untrusted_model_bytes())
     assert main(["score-model", str(path), str(ds.root)]) == 1
     assert "not trusted" in capsys.readouterr().err

@@ -91,7 +91,7 @@ def test_tables_on_demo(ds):
     table = summary.agreement_table(ds)
     assert list(table["task"]) == list(ds.tasks) and (table["error"] == "").all()
     task = ds.tasks[0]
-    assert table.set_index("task").loc[task, "unanimity"] == pytest.approx(ds.agg(task).agreement)
+    assert table.set_index("task").loc[task, "unanimity"] == pytest.approx(ds.agg_votes(task).agreement)
     quality = summary.annotator_quality(ds)
     assert len(quality) == 3 * len(ds.tasks)
     assert quality["majority_agreement"].between(0, 1).all()

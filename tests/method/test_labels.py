@@ -19,7 +19,7 @@ def test_a_key_cannot_be_both_positive_and_negative():
 
 
 def test_split_follows_mmh3_rule_and_partitions(ds):
-    agg = ds.agg_labels("car-chase")
+    agg = ds.agg_labeled("car-chase")
     train, val = agg.split()
     mask = in_validation(agg.keys)
     assert set(val.keys) == {k for k, m in zip(agg.keys, mask) if m}
@@ -36,19 +36,19 @@ def test_split_without_validation_positive_is_a_split_error():
 
 
 def test_x_rows_are_the_dataset_rows(ds):
-    lds = ds.agg_labels("zoom")
+    lds = ds.agg_labeled("zoom")
     rows = ds.rows(lds.keys)
     assert np.array_equal(lds.x, np.asarray(ds.embeddings)[rows])
 
 
 def test_data_score_matches_the_function(ds):
-    lds = ds.agg_labels("zoom")
+    lds = ds.agg_labeled("zoom")
     expected = data_diversity_score(ds.clusters(sorted(lds.pos)), ds.clusters(sorted(lds.neg)))
     assert lds.data_score == pytest.approx(expected)
 
 
 def test_bootstrap_zero_is_the_set_itself(ds):
-    lds = ds.agg_labels("zoom")
+    lds = ds.agg_labeled("zoom")
     x, y, keys = lds.bootstrap_xyk(0)
     assert keys == lds.keys and np.array_equal(y, lds.y) and np.array_equal(x, lds.x)
     x2, y2, keys2 = lds.bootstrap_xyk(2)

@@ -8,7 +8,7 @@ from dashboard.method.training import fit_and_score, untrainable_reason, zero_sh
 
 
 def test_lr_cv_is_reproducible_for_a_seed(ds):
-    train, _ = ds.agg_labels("closeup").split()
+    train, _ = ds.agg_labeled("closeup").split()
     a = models.LogisticRegression(seed=0).fit(train.x, train.y)
     b = models.LogisticRegression(seed=0).fit(train.x, train.y)
     x = train.x[:20]
@@ -19,14 +19,14 @@ def test_lr_cv_is_reproducible_for_a_seed(ds):
 def test_classifier_beats_positive_rate_clearly(ds):
     gains = []
     for task in ("closeup", "car-chase", "group-shot"):
-        train, val = ds.agg_labels(task).split()
+        train, val = ds.agg_labeled(task).split()
         result = fit_and_score(train, val)
         gains.append(result.ap.mean - val.pos_rate)
     assert np.mean(gains) > 0.2
 
 
 def test_one_class_training_set_has_a_reason_not_a_crash(ds):
-    train, val = ds.agg_labels("closeup").split()
+    train, val = ds.agg_labeled("closeup").split()
     only_neg = train.remove_keys(train.pos)
     result = fit_and_score(only_neg, val)
     assert not result.ok and "no positive" in result.reason
@@ -42,7 +42,7 @@ def test_cosine_scores_hand_computed():
 def test_zero_shot_helps_but_less_than_labels(ds):
     zs, lr, base = [], [], []
     for task in ("closeup", "car-chase", "group-shot", "smoking", "dutch-angle"):
-        train, val = ds.agg_labels(task).split()
+        train, val = ds.agg_labeled(task).split()
         zs.append(zero_shot_ap(ds.text_embeddings[task], val).mean)
         lr.append(fit_and_score(train, val).ap.mean)
         base.append(val.pos_rate)
@@ -51,7 +51,7 @@ def test_zero_shot_helps_but_less_than_labels(ds):
 
 
 def test_zero_shot_ap_matches_sklearn(ds):
-    _, val = ds.agg_labels("closeup").split()
+    _, val = ds.agg_labeled("closeup").split()
     scores = models.ZeroShot(ds.text_embeddings["closeup"]).predict_proba(val.x)
     assert zero_shot_ap(ds.text_embeddings["closeup"], val).values[0] == pytest.approx(
         average_precision_score(val.y, scores))
@@ -59,7 +59,7 @@ def test_zero_shot_ap_matches_sklearn(ds):
 
 def _first_train_keys(ds, n_pos: int, n_neg: int):
     """The first ``n_pos`` positives and ``n_neg`` negatives of closeup's agg train split."""
-    train, val = ds.agg_labels("closeup").split()
+    train, val = ds.agg_labeled("closeup").split()
     drop = set(sorted(train.pos)[n_pos:]) | set(sorted(train.neg)[n_neg:])
     return train.remove_keys(drop), val
 
