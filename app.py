@@ -20,6 +20,7 @@ PAGES = [
             url_path="train"),
     st.Page("pages/search.py", title="Search & score", icon=":material/search:",
             url_path="search"),
+    st.Page("pages/annotate.py", title="Annotate", icon=":material/label:", url_path="annotate"),
 ]
 
 page = st.navigation(PAGES)

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import Dataset
+from dashboard.annotate.store import Store, open_store
 from dashboard.dataset import browse, config, summary
 from dashboard.experiments import checkpoints, runner, summaries
 from dashboard.experiments.results_cache import ResultsCache
@@ -161,7 +162,14 @@ def checkpoint_diffs(_ds: Dataset, fingerprint: str, task: str) -> pd.DataFrame:
     return checkpoints.diff_table(_ds, task)
 
 
-# --- Train & tune, Search & score (issue 4) -------------------------------------------------
+# --- Annotate -------------------------------------------------------------------------------
+@st.cache_resource(show_spinner="Opening the annotation database…", max_entries=4)
+def annotation_store(url: str) -> Store:
+    """The annotation store at ``url`` (schema created or migrated on first open)."""
+    return open_store(url)
+
+
+# --- Train & tune, Search & score -------------------------------------------------
 _SPEC_HASH = {Source: dataclasses.astuple, ModelSpec: dataclasses.astuple}
 
 

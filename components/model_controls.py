@@ -15,6 +15,8 @@ from dashboard.live import estimators, sources
 from dashboard.live.estimators import ModelSpec
 from dashboard.live.sources import Source
 
+from .annotation import app_labels
+
 CMP_SIZES = (25, 50, 100, 200, 500, 1000)
 C_GRID = tuple(float(c) for c in np.logspace(-4, 4, 17))
 _KEYS = ("model_source", "model_n", "model_checkpoint", "model_kind", "model_C",
@@ -55,6 +57,11 @@ def model_controls(ds: Dataset, task: str) -> tuple[Source, ModelSpec]:
     if kind in sources.CMP_SOURCES:
         n = side.select_slider("First n labels", CMP_SIZES, **_kw("model_n"))
         source = Source(kind, n=n)
+    elif kind == sources.ANNOTATIONS:
+        labels = app_labels(task)
+        if not labels:
+            side.caption(f"No labels made in the app for {task} yet: label it on *Annotate*.")
+        source = Source(kind, labels=labels)
     elif kind == sources.CHECKPOINT:
         sizes = [len(c) for c in ds.checkpoints(task)]
         if sizes:

@@ -8,13 +8,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .annotate import cli as annotate_cli
 from .dataset import cli as dataset_cli
 from .dataset import config
+from .annotate.store import StoreError
 from .errors import DataError
 from .experiments import cli as experiments_cli
 from .live import cli as live_cli
 
-PACKAGES = (dataset_cli, experiments_cli, live_cli)
+PACKAGES = (dataset_cli, experiments_cli, live_cli, annotate_cli)
 
 
 class CommandGroup:
@@ -55,6 +57,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DataError, ValueError) as e:
+    except (DataError, StoreError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

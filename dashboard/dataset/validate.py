@@ -62,8 +62,14 @@ def _check_agg_consistency(ds: Dataset, task: str) -> list[Problem]:
 def _check_task(ds: Dataset, task: str) -> list[Problem]:
     problems: list[Problem] = []
     problems += _check(problems, _check_agg_consistency, ds, task) or []
-    for loader in (ds.checkpoints, ds.cmp, ds.ave):
+    for loader in (ds.checkpoints, ds.ave):
         _check(problems, loader, task)
+    cmp_path = ds.task_path("cmp", task)
+    if cmp_path.exists():
+        _check(problems, ds.cmp, task)
+    else:  # a task made in the app has no baselines until they are labeled
+        problems.append(Problem("warning", str(cmp_path), "file is missing: this task has no "
+                                "baselines (no cmp training sources, no Experiment 1)"))
     return problems
 
 

@@ -1,7 +1,8 @@
 """Training sources of the live trainer: the agg train split, a checkpoint, or the first n of
 the cmp baselines; the agg validation keys are always held out (and counted).
 
-Labels made in the app (the annotation store) are not a source yet.
+Labels made in the app come in as the ``annotations`` source: the caller reads them from the
+annotation store and passes them as (key, label) pairs, so this package needs no store.
 """
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from ..experiments import experiment1
 from ..experiments.task_fits import TaskFits
 from ..method.labeled import LabeledDataset
 
-AGG, CHECKPOINT = "agg", "checkpoint"
+AGG, CHECKPOINT, ANNOTATIONS = "agg", "checkpoint", "annotations"
 CMP_SOURCES = (RANDOM, ZERO_SHOT, experiment1.COMBINED)
-SOURCE_KINDS = (AGG, CHECKPOINT, *CMP_SOURCES)
+SOURCE_KINDS = (AGG, CHECKPOINT, *CMP_SOURCES, ANNOTATIONS)
 _NAMES = {AGG: "agg train split", CHECKPOINT: "checkpoint", RANDOM: "cmp random",
           ZERO_SHOT: "cmp zero-shot",
-          experiment1.COMBINED: "cmp random + zero-shot (half and half)"}
+          experiment1.COMBINED: "cmp random + zero-shot (half and half)",
+          ANNOTATIONS: "labels made in the app (Annotate)"}
 
 
 def kind_name(kind: str) -> str:
@@ -28,11 +30,13 @@ def kind_name(kind: str) -> str:
 @dataclass(frozen=True)
 class Source:
     """Where training labels come from: ``kind``; ``n`` for the cmp kinds; ``checkpoint``
-    (an index, oldest first) for checkpoints."""
+    (an index, oldest first) for checkpoints; ``labels`` ((key, is positive) pairs) for
+    ``annotations``."""
 
     kind: str = AGG
     n: int = 1000
     checkpoint: int = -1
+    labels: tuple[tuple[str, bool], ...] = ()
 
     def __post_init__(self):
         check_field(self.kind in SOURCE_KINDS, "Source", "kind", self.kind,
@@ -48,6 +52,8 @@ class Source:
             return (f"checkpoint {self.checkpoint + 1}" if self.checkpoint >= 0
                     else "the newest checkpoint" if self.checkpoint == -1
                     else f"checkpoint {self.checkpoint} from the newest")
+        if self.kind == ANNOTATIONS:
+            return f"{len(self.labels):,} labels made in the app"
         return kind_name(self.kind)
 
 
@@ -83,6 +89,10 @@ def training_set(ds: Dataset, fits: TaskFits, source: Source) -> TrainingSet:
         labeled = fits.agg if source.kind == AGG else fits.checkpoints[source.checkpoint]
         train = _on(ds, fits.task, labeled.pos - val, labeled.neg - val)
         return TrainingSet(source, train, len(labeled) - len(train))
+    if source.kind == ANNOTATIONS:
+        kept = [(k, v) for k, v in source.labels if k not in val]
+        train = _on(ds, fits.task, (k for k, v in kept if v), (k for k, v in kept if not v))
+        return TrainingSet(source, train, len(source.labels) - len(kept))
     pairs = experiment1.source_pairs(fits, source.kind, source.n)
     removed = sum(_first_n_removed(part, val, k)
                   for part, k in experiment1.source_parts(fits.cmp, source.kind, source.n))

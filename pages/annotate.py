@@ -1,0 +1,185 @@
+"""Annotate: build a classifier by labeling — start a task, label shots from search and the
+model's feeds, review, retrain; every label is saved in the annotation database at once."""
+import functools
+
+import streamlit as st
+
+from components.annotation import annotator_sidebar, require_store
+from components.data_source import require_dataset
+from components.export import chart, download
+from components.figures_annotate import history_figure
+from components.formatting import code, plain
+from components.labeling import labeling_area
+from dashboard import DataError
+from dashboard.annotate import exchange, feeds, loop, review
+from dashboard.annotate.config import state_dir
+from dashboard.annotate.store import StoreError
+from dashboard.dataset.tasks import check_task_name
+
+REVIEW_COLUMNS = {
+    "key": "Key", "title": "Title", "label": st.column_config.CheckboxColumn("Positive"),
+    "oof_score": st.column_config.ProgressColumn("Out-of-fold score", min_value=0.0,
+                                                 max_value=1.0, format="%.2f"),
+    "disagreement": st.column_config.NumberColumn("Disagreement", format="%.2f"),
+    "annotator": "Annotator", "feed": "Feed",
+    "time": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+    "model_version": "Model",
+}
+
+st.title("Annotate")
+ds = require_dataset()
+store = require_store()
+who = annotator_sidebar()
+thumbnails = st.sidebar.toggle("Show thumbnails", value=True, key="annotate_thumbnails",
+                               help="Turn off to work offline (thumbnails load from YouTube).")
+st.caption(plain(f"Labels are saved in {store.name} the moment they are given."))
+
+
+def start_section() -> None:
+    """Continue a task of the data folder or create a new one."""
+    left, right = st.columns(2)
+    with left.form("annotate_continue"):
+        st.markdown("**Continue a task of the data folder**")
+        task = st.selectbox("Task", ds.tasks, key="annotate_from_task")
+        start = st.radio("Start from", exchange.STARTS, horizontal=True, key="annotate_from",
+                         format_func={"checkpoint": "its latest checkpoint", "agg": "its agg "
+                                      "labels", "empty": "nothing"}.get)
+        if st.form_submit_button("Start", icon=":material/play_arrow:"):
+            try:
+                n = exchange.import_task(store, ds.root, task, start=start, annotator=who)
+            except (ValueError, DataError, StoreError) as e:
+                st.error(plain(str(e)), icon=":material/error:")
+            else:
+                choose(task, f"Started {task} with {n:,} labels.")
+    with right.form("annotate_new"):
+        st.markdown("**Create a new task**")
+        name = st.text_input("Name", key="annotate_new_name", placeholder="e.g. rainy-street",
+                             help="Letters, digits, '-', '_' and '.'")
+        description = st.text_input("One-line description", key="annotate_new_description")
+        if st.form_submit_button("Create", icon=":material/add:"):
+            try:
+                store.create_task(check_task_name(name.strip()), description.strip(),
+                                  primary=who)
+            except (ValueError, DataError, StoreError) as e:
+                st.error(plain(str(e)), icon=":material/error:")
+            else:
+                choose(name.strip(), f"Created {name.strip()}.")
+
+
+def choose(task: str, message: str = "") -> None:
+    st.session_state["annotate_task"] = task
+    st.session_state.pop("annotate_batch", None)
+    st.session_state.pop("annotate_model", None)
+    if message:
+        st.toast(message, icon=":material/check:")
+    st.rerun()
+
+
+tasks = store.tasks()["name"].tolist()
+wanted = st.query_params.get("task")
+if wanted in tasks and "annotate_task" not in st.session_state:
+    st.session_state["annotate_task"] = wanted
+current = st.session_state.get("annotate_task")
+with st.expander("Start or switch task", expanded=current not in tasks,
+                 icon=":material/add_task:"):
+    if tasks:
+        pick = st.selectbox("Work on a task of the annotation database", tasks,
+                            index=tasks.index(current) if current in tasks else None,
+                            key="annotate_pick", placeholder="choose a task")
+        if pick and pick != current:
+            choose(pick)
+    start_section()
+if current not in tasks:
+    st.info("Start a task above: continue one of the data folder or create your own.",
+            icon=":material/arrow_upward:")
+    st.stop()
+task = current
+st.query_params["task"] = task
+info = store.task(task)
+st.subheader(task)
+if info["description"]:
+    st.caption(plain(info["description"]))
+
+label_tab, review_tab, progress_tab = st.tabs(["Label", "Review", "Progress & export"])
+
+with label_tab:
+    cols = st.columns([3, 1])
+    names = [*feeds.FEEDS, feeds.SEARCH]
+    feed = cols[0].segmented_control("Feed", names, format_func=feeds.FEED_NAMES.get,
+                                     default=feeds.SEARCH, key="annotate_feed",
+                                     help=feeds.FEED_HELP)
+    size = cols[1].number_input("Batch size", 1, 100, 10, key="annotate_size")
+    query, query_id = None, ()
+    if (feed or feeds.SEARCH) == feeds.SEARCH:
+        with st.container(border=True):
+            text_tasks = list(ds.text_embeddings)
+            q_cols = st.columns(2)
+            chosen = q_cols[0].multiselect(
+                "Zero-shot: the text of", text_tasks, key="annotate_query_tasks",
+                default=[task] if task in text_tasks else [],
+                help="The mean of these tasks' text embeddings (for a new task, pick the "
+                     "closest existing ones).")
+            example = q_cols[1].text_input(
+                "Query by example: shot keys (comma-separated)", key="annotate_query_keys",
+                value=st.session_state.get("search_example", ""),
+                help="Shots picked on Search & score's *Query by example* appear here.")
+            keys = [k.strip() for k in example.split(",") if k.strip()]
+            unknown = [k for k in keys if ds.rows([k])[0] < 0]
+            if unknown:
+                st.warning(plain(f"Unknown shot keys ignored: {', '.join(unknown)}"),
+                           icon=":material/warning:")
+            query = loop.query_vector(ds, chosen, keys)
+            query_id = (tuple(chosen), tuple(k for k in keys if k not in unknown))
+    labeling_area(ds, store, task, who, feed or feeds.SEARCH, query, query_id, int(size),
+                  thumbnails)
+
+with review_tab:
+    table = review.review_table(ds, store, task)
+    st.caption(f"{len(table):,} labels, the most likely label errors first (where the "
+               "out-of-fold score disagrees most with the label). Select rows to flip or "
+               "delete them.")
+    event = st.dataframe(table, hide_index=True, width="stretch", column_config=REVIEW_COLUMNS,
+                         on_select="rerun", selection_mode="multi-row", key="annotate_review")
+    picked = table.iloc[event.selection.rows]
+    cols = st.columns(4)
+    try:
+        if cols[0].button(f"Flip {len(picked)} selected", disabled=picked.empty or not who,
+                          key="annotate_flip", icon=":material/swap_horiz:"):
+            store.record(task, picked["key"].tolist(), review.flipped(picked["label"]),
+                         annotator=who, feed="review", session=st.session_state.get(
+                             "annotate_session", ""))
+            st.rerun()
+        if cols[1].button(f"Delete {len(picked)} selected", disabled=picked.empty or not who,
+                          key="annotate_delete", icon=":material/delete:"):
+            store.record(task, picked["key"].tolist(), "delete", annotator=who, feed="review",
+                         session=st.session_state.get("annotate_session", ""))
+            st.rerun()
+    except StoreError as e:
+        st.error(plain(str(e)), icon=":material/database:")
+
+with progress_tab:
+    hist = loop.history(store, task)
+    if hist.empty:
+        st.info("No retrain yet: label a batch to see the model's quality grow.",
+                icon=":material/timeline:")
+    else:
+        chart(history_figure(hist, task), hist, name=f"{task}-labeling-history",
+              key="annotate_history")
+    stats = store.stats(task)
+    st.dataframe(stats, hide_index=True)
+    st.markdown("**Export in the released layout**")
+    out = st.text_input("Folder", value=str(state_dir() / "exports"), key="annotate_export_dir",
+                        help="Writes agg/{task}.json and checkpoints/{task}.json there.")
+    if st.button("Export", key="annotate_export", icon=":material/save:"):
+        try:
+            paths = exchange.export_task(store, task, out)
+        except (OSError, ValueError, DataError) as e:
+            st.error(plain(f"Cannot export to {out}: {e}"), icon=":material/error:")
+        else:
+            st.success("Wrote " + ", ".join(code(p) for p in paths), icon=":material/check:")
+    row = st.container(horizontal=True)
+    download(f"agg/{task}.json", functools.partial(exchange.agg_json, store, task),
+             f"{task}-agg.json", "application/json", "annotate_dl_agg", row)
+    download(f"checkpoints/{task}.json", functools.partial(exchange.checkpoints_json, store,
+                                                           task),
+             f"{task}-checkpoints.json", "application/json", "annotate_dl_cp", row)
