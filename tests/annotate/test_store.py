@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, event, text
 
@@ -93,7 +94,7 @@ def test_record_last_write_wins_skip_and_delete(store):
     k2 = labels.iloc[1]
     assert (k2["feed"], k2["model_version"]) == ("search", 2)
     assert labels["time"].dt.tz is not None
-    assert pd_isna(labels.iloc[0]["model_version"])
+    assert pd.isna(labels.iloc[0]["model_version"])
 
     ev = store.events("t")
     assert len(ev) == 6
@@ -102,11 +103,6 @@ def test_record_last_write_wins_skip_and_delete(store):
     assert ev["time"].iloc[0].tzinfo is not None
     assert store.seen("t") == {"k1", "k2", "k3"}
     assert store.seen("t", session="other") == set()
-
-
-def pd_isna(x) -> bool:
-    import pandas as pd
-    return bool(pd.isna(x))
 
 
 def test_record_validates_values_and_task(store):
