@@ -129,7 +129,16 @@ def labeling_area(ds: Dataset, store: Store, task: str, who: str, feed: str,
                   query: np.ndarray | None, query_id: tuple, size: int,
                   thumbnails: bool) -> None:
     """The batch of ``feed`` (or of the search ``query``) with its buttons and the model's
-    quality; retrains when the batch is done."""
+    quality; retrains when the batch is done. A database that cannot be written (read-only,
+    full) shows its message here; what was saved stays, and labeling resumes when it can."""
+    try:
+        _labeling(ds, store, task, who, feed, query, query_id, size, thumbnails)
+    except StoreError as e:
+        st.error(plain(str(e)), icon=":material/database:")
+
+
+def _labeling(ds: Dataset, store: Store, task: str, who: str, feed: str,
+              query: np.ndarray | None, query_id: tuple, size: int, thumbnails: bool) -> None:
     if st.session_state.get(_ERROR):
         st.error(plain(st.session_state[_ERROR]), icon=":material/database:")
     if not who:
