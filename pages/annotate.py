@@ -1,6 +1,7 @@
 """Annotate: build a classifier by labeling — start a task, label shots from search and the
 model's feeds, review, retrain; every label is saved in the annotation database at once."""
 import functools
+from pathlib import Path
 
 import streamlit as st
 
@@ -172,7 +173,9 @@ with progress_tab:
                         help="Writes agg/{task}.json and checkpoints/{task}.json there.")
     if st.button("Export", key="annotate_export", icon=":material/save:"):
         try:
-            paths = exchange.export_task(store, task, out)
+            if Path(out).expanduser().resolve() == ds.root.resolve():
+                raise ValueError("that is the data folder, which the app never writes")
+            paths = exchange.export_task(store, task, Path(out).expanduser())
         except (OSError, ValueError, DataError) as e:
             st.error(plain(f"Cannot export to {out}: {e}"), icon=":material/error:")
         else:

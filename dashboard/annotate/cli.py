@@ -19,6 +19,9 @@ _TABLE = {"display.width": 200, "display.max_rows": None, "display.float_format"
 
 
 def _print(table: pd.DataFrame) -> None:
+    if table.empty:  # pandas would print "Empty DataFrame": print the header only
+        print("  ".join(map(str, table.columns)))
+        return
     with pd.option_context(*[x for kv in _TABLE.items() for x in kv]):
         print(table.to_string(index=False))
 

@@ -82,7 +82,7 @@ def read_released(data_dir: str | Path, task: str,
         raise ValueError(f"start = {start!r}: one of {', '.join(STARTS)}")
     root = Path(data_dir)
     agg_path = root / "agg" / f"{check_task_name(task)}.json"
-    agg = read_json(agg_path) if agg_path.exists() else {}
+    agg = read_json(agg_path) if agg_path.exists() or start == "agg" else {}
     expect(isinstance(agg, dict), agg_path, "expected an object")
     primary = agg.get("primary") if isinstance(agg.get("primary"), str) else ""
     cp_path = root / "checkpoints" / f"{task}.json"

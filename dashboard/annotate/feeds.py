@@ -29,7 +29,8 @@ def _best(keyed: np.ndarray, available: np.ndarray, k: int) -> np.ndarray:
         part = np.argpartition(values, k - 1)[:k]
         # every candidate equal to the k-th value competes, so ties resolve by row number
         cut = values[part].max()
-        part = np.flatnonzero(values <= cut)
+        # (a NaN cut, from NaN scores in the k smallest: keep all, lexsort ranks NaN last)
+        part = np.flatnonzero(values <= cut) if not np.isnan(cut) else np.arange(len(values))
         candidates, values = candidates[part], values[part]
     order = np.lexsort((candidates, values))[:k]
     return candidates[order]
@@ -78,7 +79,7 @@ SEARCH = "search"
 
 def check_feeds(names) -> tuple[str, ...]:
     """``names`` as a tuple after checking each is a feed; ValueError naming the unknown."""
-    names = tuple(names)
+    names = tuple(names.split(",")) if isinstance(names, str) else tuple(names)
     unknown = [n for n in names if n not in FEEDS]
     if unknown or not names:
         raise ValueError(f"feeds = {','.join(names)!r}: unknown {unknown or 'none given'}; "

@@ -72,10 +72,9 @@ def simulate(ds: Dataset, store: Store, task: str, plan: Plan, *, name: str | No
     seconds (wall time of the batch, labels and retrain).
     """
     name = name or task
-    if store.task(name) is not None:
-        if not replace:
-            raise ValueError(f"task {name!r} already exists in {store.name} (use --replace)")
-        store.delete_task(name)
+    exists = store.task(name) is not None
+    if exists and not replace:
+        raise ValueError(f"task {name!r} already exists in {store.name} (use --replace)")
     fits = TaskFits(ds, task, SEED)
     known = known_labels(ds, task)
     pool = np.array(sorted(set(known) - fits.val_keys), dtype=object)
@@ -84,6 +83,8 @@ def simulate(ds: Dataset, store: Store, task: str, plan: Plan, *, name: str | No
     x_pool = ds.vectors(list(pool))
     text = fits.text_embedding
     search = None if text is None else corpus.cosine_to(x_pool, corpus.row_norms(x_pool), text)
+    if exists:  # only now that the inputs are read: a failure above keeps the old task
+        store.delete_task(name)
     store.create_task(name, description=f"simulated from {task}", primary=ANNOTATOR,
                       origin=f"simulate:{ds.root}")
     session = f"simulate-{plan.seed}"
