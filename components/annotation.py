@@ -55,3 +55,29 @@ def annotator_sidebar() -> str:
 def session_id() -> str:
     """This browser session's id: what *Undo* reverses."""
     return st.session_state.setdefault("annotate_session", uuid.uuid4().hex)
+
+
+EXAMPLES_KEY = "annotate_examples"  # shots picked on Browse or Search, for Annotate's search
+MAX_EXAMPLES = 20
+
+
+def add_example(key: str) -> None:
+    """Add one picked shot to Annotate's query-by-example shots (newest kept)."""
+    keys = [k for k in st.session_state.get(EXAMPLES_KEY, []) if k != key] + [key]
+    st.session_state[EXAMPLES_KEY] = keys[-MAX_EXAMPLES:]
+
+
+def use_as_examples(keys: list[str]) -> None:
+    """Make ``keys`` Annotate's query-by-example shots and tell the user."""
+    st.session_state[EXAMPLES_KEY] = list(dict.fromkeys(keys))[:MAX_EXAMPLES]
+    st.toast(f"{len(st.session_state[EXAMPLES_KEY])} shots will be the examples of Annotate's "
+             "search.", icon=":material/label:")
+
+
+def examples_into(widget_key: str) -> None:
+    """Put newly picked example shots into Annotate's example-keys box (once per change)."""
+    picked = st.session_state.get(EXAMPLES_KEY, [])
+    if picked and st.session_state.get(f"_{EXAMPLES_KEY}_shown") != picked:
+        st.session_state[widget_key] = ", ".join(picked)
+        st.session_state[f"_{EXAMPLES_KEY}_shown"] = list(picked)
+

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.annotation import annotator_sidebar, require_store
+from components.annotation import annotator_sidebar, examples_into, require_store
 from components.data_source import require_dataset
 from components.export import chart, download
 from components.figures_annotate import history_figure
@@ -120,10 +120,10 @@ with label_tab:
                 default=[task] if task in text_tasks else [],
                 help="The mean of these tasks' text embeddings (for a new task, pick the "
                      "closest existing ones).")
+            examples_into("annotate_query_keys")
             example = q_cols[1].text_input(
                 "Query by example: shot keys (comma-separated)", key="annotate_query_keys",
-                value=st.session_state.get("search_example", ""),
-                help="Shots picked on Search & score's *Query by example* appear here.")
+                help="Shots selected on Browse or picked on Search & score appear here.")
             keys = [k.strip() for k in example.split(",") if k.strip()]
             unknown = [k for k in keys if ds.rows([k])[0] < 0]
             if unknown:

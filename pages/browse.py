@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import cache, figures_views
+from components.annotation import use_as_examples
 from components.data_source import require_dataset
 from components.export import chart, csv
 from components.formatting import plain
@@ -57,8 +58,10 @@ st.caption(f"{len(shown):,} of {len(table):,} shots of *{source}* · page {page}
 votes = {name: st.column_config.CheckboxColumn(
     f"{name} (primary)" if name == annotators[0] else name, help=f"Annotator {name}'s vote")
     for name in annotators}
-st.dataframe(
-    browse.page_of(shown, page, size), hide_index=True, width="stretch", height=560,
+rows = browse.page_of(shown, page, size)
+picked = st.dataframe(
+    rows, hide_index=True, width="stretch", height=560, key="browse_rows",
+    on_select="rerun", selection_mode="multi-row",
     row_height=64 if thumbnails else None,
     column_order=[*(["thumbnail"] if thumbnails else []), "rank", "title", "genre", "start",
                   "end", "label", *annotators, "agg", "pos_cnt", "validation", "watch", "key"],
@@ -78,8 +81,14 @@ st.dataframe(
         "key": "Key",
     },
 )
+picked_keys = rows["key"].iloc[picked.selection.rows].tolist()
+actions = st.container(horizontal=True)
+if actions.button(f"Search Annotate with {len(picked_keys)} selected shots",
+                  disabled=not picked_keys, icon=":material/label:", key="browse_examples",
+                  help="Select rows above: they become the query-by-example shots on Annotate."):
+    use_as_examples(picked_keys)
 csv("Download these shots (CSV)", shown, f"{task}-{source.replace(' ', '-')}.csv",
-    "browse_csv")
+    "browse_csv", container=actions)
 
 rates = browse.positive_rate_by_genre(table)
 chart(figures_views.positive_rate_by_genre(rates, task, source), rates, key="browse_genre_rate")

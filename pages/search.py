@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import cache
 from components import figures_train as figs
+from components.annotation import add_example
 from components.data_source import require_dataset
 from components.export import chart, csv
 from components.formatting import code, plain
@@ -39,6 +40,7 @@ def shot_list(table, name: str, key: str, pick: bool = True) -> None:
     if rows and st.session_state.get("search_picked") != (key, table["key"].iloc[rows[0]]):
         st.session_state["search_picked"] = (key, table["key"].iloc[rows[0]])
         st.session_state["search_example"] = table["key"].iloc[rows[0]]
+        add_example(table["key"].iloc[rows[0]])
     csv("Download these shots (CSV)", table, f"{name}.csv", key)
 
 

@@ -1,0 +1,25 @@
+"""Shots picked on Browse or Search become Annotate's query-by-example shots."""
+from streamlit.testing.v1 import AppTest
+
+from dashboard.annotate import exchange
+from dashboard.annotate.store import default_url, open_store
+
+
+def test_picked_shots_fill_the_example_box_and_the_search(ds, tmp_path, monkeypatch):
+    monkeypatch.setenv("VA_STATE_DIR", str(tmp_path))
+    store = open_store(default_url(tmp_path))
+    exchange.import_task(store, ds.root, "zoom", start="empty", annotator="ann")
+    picked = ds.shots["key"].iloc[[7, 11]].tolist()
+    at = AppTest.from_file("../../app.py", default_timeout=120)
+    at.query_params["task"] = "zoom"
+    at.run()
+    at.switch_page("pages/annotate.py")
+    at.session_state["annotate_examples"] = picked
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="annotate_query_keys").value == ", ".join(picked)
+    # the text of zoom plus two examples: the search's first shots come from that mean query
+    assert at.session_state["annotate_batch"].origin == (("zoom",), tuple(picked))
+    at.multiselect(key="annotate_query_tasks").set_value([]).run()  # examples alone
+    batch = at.session_state["annotate_batch"]
+    assert batch.origin == ((), tuple(picked)) and batch.keys[0] in picked
