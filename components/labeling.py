@@ -33,6 +33,7 @@ class Batch:
     task: str
     feed: str
     origin: tuple  # what chose it: (version,) for model feeds, the query for search
+    size: int
     keys: list[str]
     scores: list[float]
     done: dict[str, str] = field(default_factory=dict)  # key -> value given in this batch
@@ -68,7 +69,7 @@ def _new_batch(ds: Dataset, store: Store, task: str, feed: str, origin: tuple,
     mask = loop.available(ds, store.seen(task))
     rng = np.random.default_rng()
     rows = loop.feed_batch(feed, scores, mask, size, rng)
-    return Batch(task, feed, origin, ds.shots["key"].to_numpy()[rows].tolist(),
+    return Batch(task, feed, origin, size, ds.shots["key"].to_numpy()[rows].tolist(),
                  scores[rows].astype(float).tolist())
 
 
@@ -145,6 +146,7 @@ def _labeling(ds: Dataset, store: Store, task: str, who: str, feed: str,
         st.info("Type your name in the sidebar to start labeling: it is saved with each label.",
                 icon=":material/badge:")
     model = current_model(ds, store, task)
+    _status(store, task, model)
     if feed != feeds.SEARCH and model.model is None:
         st.info(plain(f"No model yet ({model.reason}): label shots from a search first."),
                 icon=":material/search:")
@@ -156,16 +158,12 @@ def _labeling(ds: Dataset, store: Store, task: str, who: str, feed: str,
     origin = query_id if feed == feeds.SEARCH else (model.version,)
     batch: Batch | None = st.session_state.get(_BATCH)
     if batch is not None and not batch.open_keys and batch.done:
-        model = current_model(ds, store, task, force=True)
-        if model.model is not None:
-            st.toast(f"Retrained: model {model.version}, quality "
-                     f"{number(model.quality.mean, '{:.3f}')}", icon=":material/model_training:")
-        batch = None
-    if batch is None or (batch.task, batch.feed, batch.origin) != (task, feed, origin):
+        _retrain(ds, store, task)  # the batch is done
+    if batch is None or (batch.task, batch.feed, batch.origin, batch.size) != (
+            task, feed, origin, size):
         scores = _search_scores(ds, query) if feed == feeds.SEARCH else _model_scores(ds, model)
         batch = _new_batch(ds, store, task, feed, origin, scores, size)
         st.session_state[_BATCH] = batch
-    _status(store, task, model)
     open_keys = batch.open_keys
     if not batch.keys:
         st.success("This feed has no unlabeled shot left.", icon=":material/done_all:")
@@ -178,14 +176,10 @@ def _labeling(ds: Dataset, store: Store, task: str, who: str, feed: str,
                   on_click=_undo, args=(store, batch))
         if st.button("Retrain now", key="annotate_retrain", shortcut="T",
                      icon=":material/model_training:"):
-            current_model(ds, store, task, force=True)
-            st.session_state.pop(_BATCH, None)
-            st.rerun(scope="fragment")
+            _retrain(ds, store, task)
         if st.button("Retrain with the paper's LR-CV", key="annotate_retrain_cv",
                      icon=":material/tune:", help="C chosen by 5-fold CV (slower)"):
-            current_model(ds, store, task, force=True, spec=estimators.ModelSpec())
-            st.session_state.pop(_BATCH, None)
-            st.rerun(scope="fragment")
+            _retrain(ds, store, task, estimators.ModelSpec())
     if st.session_state.get("annotate_undone") is not None:
         undone = st.session_state.pop("annotate_undone")
         st.caption(plain(f"Undid the last action ({len(undone)} shots)." if undone
@@ -196,6 +190,17 @@ def _labeling(ds: Dataset, store: Store, task: str, who: str, feed: str,
     for i, key in enumerate(batch.keys):
         if key not in batch.done:
             _shot(ds, batch, i, store, who, version, thumbnails, focused=key == open_keys[0])
+
+
+def _retrain(ds: Dataset, store: Store, task: str, spec=loop.FAST) -> None:
+    """Retrain, drop the batch (the feeds refresh) and rerun the whole page once, so that
+    the review and the history show the new checkpoint."""
+    model = current_model(ds, store, task, force=True, spec=spec)
+    if model.model is not None:
+        st.toast(f"Retrained: model {model.version}, quality "
+                 f"{number(model.quality.mean, '{:.3f}')}", icon=":material/model_training:")
+    st.session_state.pop(_BATCH, None)
+    st.rerun()
 
 
 def _status(store: Store, task: str, model: loop.Retrain) -> None:

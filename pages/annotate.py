@@ -37,7 +37,10 @@ st.caption(plain(f"Labels are saved in {store.name} the moment they are given.")
 
 
 def start_section() -> None:
-    """Continue a task of the data folder or create a new one."""
+    """Continue a task of the data folder or create a new one (as the primary annotator)."""
+    if not who:
+        st.caption("Type your name in the sidebar first: you become the task's primary "
+                   "annotator.")
     left, right = st.columns(2)
     with left.form("annotate_continue"):
         st.markdown("**Continue a task of the data folder**")
@@ -45,7 +48,7 @@ def start_section() -> None:
         start = st.radio("Start from", exchange.STARTS, horizontal=True, key="annotate_from",
                          format_func={"checkpoint": "its latest checkpoint", "agg": "its agg "
                                       "labels", "empty": "nothing"}.get)
-        if st.form_submit_button("Start", icon=":material/play_arrow:"):
+        if st.form_submit_button("Start", icon=":material/play_arrow:", disabled=not who):
             try:
                 n = exchange.import_task(store, ds.root, task, start=start, annotator=who)
             except (ValueError, DataError, StoreError) as e:
@@ -57,7 +60,7 @@ def start_section() -> None:
         name = st.text_input("Name", key="annotate_new_name", placeholder="e.g. rainy-street",
                              help="Letters, digits, '-', '_' and '.'")
         description = st.text_input("One-line description", key="annotate_new_description")
-        if st.form_submit_button("Create", icon=":material/add:"):
+        if st.form_submit_button("Create", icon=":material/add:", disabled=not who):
             try:
                 store.create_task(check_task_name(name.strip()), description.strip(),
                                   primary=who)
@@ -111,26 +114,30 @@ with label_tab:
                                      help=feeds.FEED_HELP)
     size = cols[1].number_input("Batch size", 1, 100, 10, key="annotate_size")
     query, query_id = None, ()
-    if (feed or feeds.SEARCH) == feeds.SEARCH:
-        with st.container(border=True):
+    with st.expander("Search query", expanded=(feed or feeds.SEARCH) == feeds.SEARCH,
+                     icon=":material/search:"):  # the search feed's query; also the start
+        try:
             text_tasks = list(ds.text_embeddings)
-            q_cols = st.columns(2)
-            chosen = q_cols[0].multiselect(
-                "Zero-shot: the text of", text_tasks, key="annotate_query_tasks",
-                default=[task] if task in text_tasks else [],
-                help="The mean of these tasks' text embeddings (for a new task, pick the "
-                     "closest existing ones).")
-            examples_into("annotate_query_keys")
-            example = q_cols[1].text_input(
-                "Query by example: shot keys (comma-separated)", key="annotate_query_keys",
-                help="Shots selected on Browse or picked on Search & score appear here.")
-            keys = [k.strip() for k in example.split(",") if k.strip()]
-            unknown = [k for k in keys if ds.rows([k])[0] < 0]
-            if unknown:
-                st.warning(plain(f"Unknown shot keys ignored: {', '.join(unknown)}"),
-                           icon=":material/warning:")
-            query = loop.query_vector(ds, chosen, keys)
-            query_id = (tuple(chosen), tuple(k for k in keys if k not in unknown))
+        except DataError as e:  # optional for labeling: search by example still works
+            text_tasks = []
+            st.warning(plain(f"No zero-shot search: {e}"), icon=":material/warning:")
+        q_cols = st.columns(2)
+        chosen = q_cols[0].multiselect(
+            "Zero-shot: the text of", text_tasks, key="annotate_query_tasks",
+            default=[task] if task in text_tasks else [],
+            help="The mean of these tasks' text embeddings (for a new task, pick the "
+                 "closest existing ones).")
+        examples_into("annotate_query_keys")
+        example = q_cols[1].text_input(
+            "Query by example: shot keys (comma-separated)", key="annotate_query_keys",
+            help="Shots selected on Browse or picked on Search & score appear here.")
+        keys = [k.strip() for k in example.split(",") if k.strip()]
+        unknown = [k for k in keys if ds.rows([k])[0] < 0]
+        if unknown:
+            st.warning(plain(f"Unknown shot keys ignored: {', '.join(unknown)}"),
+                       icon=":material/warning:")
+        query = loop.query_vector(ds, chosen, keys)
+        query_id = (tuple(chosen), tuple(k for k in keys if k not in unknown))
     labeling_area(ds, store, task, who, feed or feeds.SEARCH, query, query_id, int(size),
                   thumbnails)
 
@@ -140,7 +147,8 @@ with review_tab:
                "out-of-fold score disagrees most with the label). Select rows to flip or "
                "delete them.")
     event = st.dataframe(table, hide_index=True, width="stretch", column_config=REVIEW_COLUMNS,
-                         on_select="rerun", selection_mode="multi-row", key="annotate_review")
+                         on_select="rerun", selection_mode="multi-row",
+                         key=f"annotate_review_{hash(tuple(zip(table['key'], table['label'])))}")
     picked = table.iloc[event.selection.rows]
     cols = st.columns(4)
     try:

@@ -23,3 +23,33 @@ def test_picked_shots_fill_the_example_box_and_the_search(ds, tmp_path, monkeypa
     at.multiselect(key="annotate_query_tasks").set_value([]).run()  # examples alone
     batch = at.session_state["annotate_batch"]
     assert batch.origin == ((), tuple(picked)) and batch.keys[0] in picked
+
+
+def _fresh_task_page(ds, tmp_path, monkeypatch, start="empty") -> AppTest:
+    monkeypatch.setenv("VA_STATE_DIR", str(tmp_path))
+    store = open_store(default_url(tmp_path))
+    exchange.import_task(store, ds.root, "zoom", start=start, annotator="ann")
+    at = AppTest.from_file("../../app.py", default_timeout=120)
+    at.query_params["task"] = "zoom"
+    at.run()
+    at.switch_page("pages/annotate.py")
+    at.session_state["annotate_annotator"] = "ann"
+    return at.run()
+
+
+def test_a_model_feed_without_a_model_falls_back_to_the_visible_search(ds, tmp_path,
+                                                                        monkeypatch):
+    at = _fresh_task_page(ds, tmp_path, monkeypatch)
+    at.segmented_control(key="annotate_feed").set_value("top").run()
+    assert not at.exception
+    assert any(i.value.startswith("No model yet") for i in at.info)
+    assert at.multiselect(key="annotate_query_tasks").value == ["zoom"]  # still on screen
+    batch = at.session_state["annotate_batch"]
+    assert batch.feed == "search" and len(batch.keys) == 10
+
+
+def test_changing_the_batch_size_takes_effect_at_once(ds, tmp_path, monkeypatch):
+    at = _fresh_task_page(ds, tmp_path, monkeypatch)
+    first = at.session_state["annotate_batch"].keys
+    at.number_input(key="annotate_size").set_value(4).run()
+    assert at.session_state["annotate_batch"].keys == first[:4]  # same ranking, 4 shots
