@@ -106,11 +106,12 @@ def test_validate_reports_every_problem_and_exit_codes(copy_of_demo, capsys):
 
     assert main(["validate", str(copy_of_demo)]) == 0
     (copy_of_demo / "agg" / "zoom.json").write_text("[")
-    (copy_of_demo / "cmp" / "pan.json").unlink()
+    (copy_of_demo / "cmp" / "pan.json").write_text('{"random": 1}')
+    (copy_of_demo / "cmp" / "zoom.json").unlink()  # a task without baselines: a warning only
     problems = validate(copy_of_demo)
-    paths = {p.path.split("/")[-2] + "/" + p.path.split("/")[-1] for p in problems
-             if p.level == "error"}
-    assert {"agg/zoom.json", "cmp/pan.json"} <= paths
+    level = {p.path.split("/")[-2] + "/" + p.path.split("/")[-1]: p.level for p in problems}
+    assert level["agg/zoom.json"] == level["cmp/pan.json"] == "error"
+    assert level["cmp/zoom.json"] == "warning"
     assert main(["validate", str(copy_of_demo)]) == 1
     assert "agg/zoom.json: malformed JSON" in capsys.readouterr().out
 

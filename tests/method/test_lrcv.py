@@ -22,7 +22,7 @@ def test_average_precision_matches_sklearn_with_ties_and_no_positive():
 
 def _train_val(ds, task):
     try:
-        return ds.agg_labels(task).split()
+        return ds.agg_labeled(task).split()
     except SplitError:
         return None
 
@@ -51,7 +51,7 @@ def test_fast_lr_cv_matches_logistic_regression_cv_on_many_tasks(ds):
 
 
 def test_small_training_sets_and_class_weight_match_sklearn(ds):
-    train, _ = ds.agg_labels(ds.tasks[0]).split()
+    train, _ = ds.agg_labeled(ds.tasks[0]).split()
     keys = train.keys[:40] + train.keys[-40:]  # few positives and negatives, n << d
     x, y = ds.vectors(keys), np.isin(keys, sorted(train.pos))
     for cw in (None, "balanced"):
@@ -62,7 +62,7 @@ def test_small_training_sets_and_class_weight_match_sklearn(ds):
 
 
 def test_fixed_c_matches_sklearn_logistic_regression(ds):
-    train, _ = ds.agg_labels(ds.tasks[1]).split()
+    train, _ = ds.agg_labeled(ds.tasks[1]).split()
     x, y = train.x, train.y
     for cw in (None, "balanced"):
         fit = lrcv.fit_fixed_c(x, y, C=0.5, class_weight=cw)
@@ -81,7 +81,7 @@ def test_public_api_of_the_seed_snippet():
 
 def test_direct_lbfgsb_loop_gives_the_iterates_of_scipy_minimize(ds, monkeypatch):
     assert lrcv._setulb is not None  # the pinned scipy has the step function we drive
-    train, _ = ds.agg_labels(ds.tasks[2]).split()
+    train, _ = ds.agg_labeled(ds.tasks[2]).split()
     direct = lrcv.fit_cv(train.x, train.y, seed=0)
     monkeypatch.setattr(lrcv, "_setulb", None)
     wrapped = lrcv.fit_cv(train.x, train.y, seed=0)
@@ -98,7 +98,7 @@ def test_blas_limit_is_restored_after_concurrent_fits_in_threads(ds):
         return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
 
     before = blas_threads()
-    train, _ = ds.agg_labels(ds.tasks[3]).split()
+    train, _ = ds.agg_labeled(ds.tasks[3]).split()
     x, y = train.x, train.y
     with ThreadPoolExecutor(3) as pool:
         fits = list(pool.map(lambda seed: lrcv.fit_cv(x, y, seed), range(3)))
