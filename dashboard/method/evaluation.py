@@ -1,4 +1,4 @@
-"""The paper's evaluation semantics as plain functions (see DATA_FORMAT.md).
+"""The paper's evaluation semantics as plain functions (see docs/data-format.md).
 
 Validation split, bootstrap of average precision, agreement, data diversity score.
 """
