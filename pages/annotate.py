@@ -50,7 +50,8 @@ def start_section() -> None:
                                       "labels", "empty": "nothing"}.get)
         if st.form_submit_button("Start", icon=":material/play_arrow:", disabled=not who):
             try:
-                n = exchange.import_task(store, ds.root, task, start=start, annotator=who)
+                n = exchange.import_task(store, ds.root, task, start=start, annotator=who,
+                                         ds=ds)
             except (ValueError, DataError, StoreError) as e:
                 st.error(plain(str(e)), icon=":material/error:")
             else:

@@ -35,9 +35,10 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     store = get_store(args.state)
-    n = exchange.import_task(store, data_config.data_dir(args.data_dir), args.task,
-                             start=args.start, name=args.as_name, annotator=args.annotator,
-                             replace=args.replace)
+    root = data_config.data_dir(args.data_dir)
+    ds = Dataset(root) if (root / "shot-data.csv").is_file() else None  # for the scores
+    n = exchange.import_task(store, root, args.task, start=args.start, name=args.as_name,
+                             annotator=args.annotator, replace=args.replace, ds=ds)
     print(f"imported {n:,} labels of {args.task} as {args.as_name or args.task} "
           f"into {store.name}")
     return 0

@@ -9,8 +9,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..dataset.folder import Dataset
 from ..dataset.jsonfiles import expect, parse_pos_neg, read_json
 from ..dataset.tasks import check_task_name
+from ..method.labeled import LabeledDataset
+from . import loop
 from .store import Store
 
 IMPORT_FEED = "import"
@@ -102,11 +105,13 @@ def read_released(data_dir: str | Path, task: str,
 
 
 def import_task(store: Store, data_dir: str | Path, task: str, *, start: str = "checkpoint",
-                name: str | None = None, annotator: str = "", replace: bool = False) -> int:
+                name: str | None = None, annotator: str = "", replace: bool = False,
+                ds: Dataset | None = None) -> int:
     """Create store task ``name`` (default ``task``) from a released task: its starting
     labels as one action of the primary (feed "import") and its checkpoints as the store's
-    first checkpoints. Returns the number of labels imported. An existing store task of that
-    name is refused unless ``replace``."""
+    first checkpoints, with their quality and diversity scores when ``ds`` (the dataset that
+    holds the shots) is given. Returns the number of labels imported. An existing store task
+    of that name is refused unless ``replace``."""
     name = check_task_name(name or task)
     primary, pos, neg, snapshots = read_released(data_dir, task, start)
     both = set(pos) & set(neg)
@@ -124,5 +129,13 @@ def import_task(store: Store, data_dir: str | Path, task: str, *, start: str = "
         store.record(name, [*pos, *neg], ["positive"] * len(pos) + ["negative"] * len(neg),
                      annotator=who, feed=IMPORT_FEED, session=IMPORT_FEED)
     for i, snap in enumerate(snapshots, start=1):
-        store.add_checkpoint(name, snap["pos"], snap["neg"], model_version=i, metrics={})
+        scores = {} if ds is None else loop.metrics(_known(ds, name, snap))
+        store.add_checkpoint(name, snap["pos"], snap["neg"], model_version=i, metrics=scores)
     return len(pos) + len(neg)
+
+
+def _known(ds: Dataset, task: str, snapshot: dict) -> LabeledDataset:
+    """A snapshot as a labeled set on ``ds``, keys that ``ds`` lacks left out."""
+    pos, neg = ([k for k in snapshot[side] if ds.rows([k])[0] >= 0] for side in ("pos", "neg"))
+    return LabeledDataset.from_keys(task, pos, neg, ds)
+

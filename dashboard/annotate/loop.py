@@ -108,10 +108,17 @@ def retrain(ds: Dataset, store: Store, task: str, spec: ModelSpec = FAST,
     done = store.checkpoints(task)
     if done and done[-1]["pos"] == pos and done[-1]["neg"] == neg:
         return Retrain(model, done[-1]["seq"], labeled, quality)
-    metrics = {"quality_mean": quality.mean, "quality_std": quality.std,
-               "data_score": labeled.data_score}
-    version = store.add_checkpoint(task, pos, neg, model_version=len(done) + 1, metrics=metrics)
+    version = store.add_checkpoint(task, pos, neg, model_version=len(done) + 1,
+                                   metrics=metrics(labeled, quality))
     return Retrain(model, version, labeled, quality)
+
+
+def metrics(labeled: LabeledDataset, quality: CrossValidated | None = None) -> dict[str, float]:
+    """What a checkpoint records of its labeled set: the quality score (cross-validated AP,
+    mean and std; computed when not given) and the data diversity score."""
+    quality = quality or cross_validate(labeled)
+    return {"quality_mean": quality.mean, "quality_std": quality.std,
+            "data_score": labeled.data_score}
 
 
 def history(store: Store, task: str) -> pd.DataFrame:

@@ -22,9 +22,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import (Column, DateTime, Engine, ForeignKey, Index, Integer, MetaData, Table,
-                        Text, TypeDecorator, UniqueConstraint, create_engine, delete, distinct,
-                        event, exc, func, insert, inspect, select, update)
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    distinct,
+    event,
+    exc,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.engine import URL, Connection, make_url
 
 VALUES = ("positive", "negative", "skip", "delete")

@@ -367,3 +367,16 @@ def test_cli_import_of_a_missing_file(cli_env, tmp_path, capsys):
                      cli_env]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error:") and "checkpoints/t.json" in err and "missing" in err
+
+
+def test_import_with_the_dataset_scores_every_checkpoint(store, ds):
+    import_task(store, ds.root, "zoom", ds=ds)
+    released = ds.checkpoints("zoom")
+    recorded = store.checkpoints("zoom")
+    assert len(recorded) == len(released)
+    for snap, cp in zip(released, recorded):
+        want = loop.metrics(snap)
+        assert cp["metrics"]["data_score"] == pytest.approx(snap.data_score)
+        assert cp["metrics"]["quality_mean"] == pytest.approx(want["quality_mean"], nan_ok=True)
+    history = loop.history(store, "zoom")
+    assert history["quality_mean"].notna().all()  # the chart has a line from the start
