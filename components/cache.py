@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import Dataset
 from dashboard.annotate.store import Store, open_store
-from dashboard.dataset import browse, config, summary
+from dashboard.dataset import browse, config, derived, summary
 from dashboard.experiments import checkpoints, runner, summaries
 from dashboard.experiments.results_cache import ResultsCache
 from dashboard.live import corpus, estimators, model_io, runs
@@ -32,9 +32,31 @@ def open_dataset(path: str, fingerprint_hint: str) -> Dataset:
     return Dataset(path)
 
 
-@st.cache_data(show_spinner="Reading every task's labels…", max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=12)
+def _derived_table(_ds: Dataset, fingerprint: str, name: str) -> pd.DataFrame:
+    return derived.table(_ds, name)
+
+
+_DERIVED_TEXT = {"task_table": "Reading every task's labels (once per data folder)…",
+                 "agreement_table": "Computing the agreement of every task (once per data "
+                                    "folder)…",
+                 "annotator_quality": "Computing every annotator's agreement (once per data "
+                                      "folder)…"}
+
+
+def derived_table(ds: Dataset, name: str) -> pd.DataFrame:
+    """A table that depends on the data folder alone, from memory, else from its disk cache
+    (a new server starts warm), else computed once with a progress bar."""
+    if not derived.path_of(ds, name).is_file():  # the first open of this data folder
+        text = _DERIVED_TEXT[name]
+        bar = st.progress(0.0, text=text)
+        derived.table(ds, name, progress=lambda f, task: bar.progress(f, text=f"{text} {task}"))
+        bar.empty()
+    return _derived_table(ds, ds.fingerprint, name)
+
+
 def task_table(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
-    return summary.task_table(_ds)
+    return derived_table(_ds, "task_table")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -47,14 +69,12 @@ def group_summary(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
     return summary.group_summary(task_table(_ds, fingerprint))
 
 
-@st.cache_data(show_spinner="Computing agreement statistics of every task…", max_entries=4)
 def agreement_table(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
-    return summary.agreement_table(_ds)
+    return derived_table(_ds, "agreement_table")
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def annotator_quality(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
-    return summary.annotator_quality(_ds)
+    return derived_table(_ds, "annotator_quality")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

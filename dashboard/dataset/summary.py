@@ -29,9 +29,18 @@ def task_row(ds: Dataset, task: str) -> dict:
     return row
 
 
-def task_table(ds: Dataset) -> pd.DataFrame:
-    """One row per task, in group order."""
-    return pd.DataFrame([task_row(ds, t) for t in ds.tasks], columns=TASK_COLUMNS)
+def _each_task(ds: Dataset, progress=None):
+    """The tasks of ``ds``, calling ``progress(fraction done, task)`` before each."""
+    for i, task in enumerate(ds.tasks):
+        if progress:
+            progress(i / len(ds.tasks), task)
+        yield task
+
+
+def task_table(ds: Dataset, progress=None) -> pd.DataFrame:
+    """One row per task, in group order (``progress(fraction, task)`` is told each task)."""
+    return pd.DataFrame([task_row(ds, t) for t in _each_task(ds, progress)],
+                        columns=TASK_COLUMNS)
 
 
 def labeled_keys(ds: Dataset, task: str) -> set[str]:
@@ -68,10 +77,10 @@ def group_summary(tasks: pd.DataFrame) -> pd.DataFrame:
             .reset_index())
 
 
-def agreement_table(ds: Dataset) -> pd.DataFrame:
+def agreement_table(ds: Dataset, progress=None) -> pd.DataFrame:
     """One row per task: group, counts and every agreement statistic; ``error`` if unreadable."""
     rows = []
-    for task in ds.tasks:
+    for task in _each_task(ds, progress):
         row = {"task": task, "group": ds.group(task), "error": ""}
         try:
             row.update(agreement.task_stats(ds.agg_votes(task)))
@@ -82,10 +91,10 @@ def agreement_table(ds: Dataset) -> pd.DataFrame:
                                        "error"])
 
 
-def annotator_quality(ds: Dataset) -> pd.DataFrame:
+def annotator_quality(ds: Dataset, progress=None) -> pd.DataFrame:
     """Every task's annotator table stacked (tasks with unreadable files are left out)."""
     parts = []
-    for task in ds.tasks:
+    for task in _each_task(ds, progress):
         try:
             parts.append(agreement.annotator_table(ds.agg_votes(task)))
         except DataError:
