@@ -7,6 +7,7 @@ from components.export import chart
 from components.formatting import number
 from components.links import browse_url
 from components.task_picker import task_picker
+from components.views import lazy_tabs
 from dashboard.dataset import browse
 from dashboard.method.agreement import STAT_COLUMNS, STAT_NAMES, role_summary
 
@@ -22,8 +23,11 @@ ROLES = {"role": "Role", "annotations": "Votes",
          "majority_agreement": st.column_config.NumberColumn("Agrees with majority",
                                                              format="percent")}
 
-st.header(f"Task: {task}")
-if task in set(ok["task"]):
+
+
+def this_task() -> None:
+    if task not in set(ok["task"]):
+        return
     stats = ok.set_index("task").loc[task]
     cols = st.columns(len(STAT_COLUMNS))
     for col, name in zip(cols, STAT_COLUMNS):
@@ -58,18 +62,22 @@ if task in set(ok["task"]):
                                                                     display_text="Open ↗"),
                                 "key": "Key"})
 
-st.header("Across tasks")
-stat = st.segmented_control("Statistic", STAT_COLUMNS, default="unanimity",
-                            format_func=STAT_NAMES.get, key="agreement_stat") or "unanimity"
-chart(figures_views.ranked_agreement(ok, stat), ok, key="agreement_ranked")
-left, right = st.columns(2)
-with left:
-    chart(figures_views.agreement_vs_pos_rate(ok, stat), ok[["task", "group", "pos_rate", stat]],
-          key="agreement_vs_pos_rate")
-with right:
-    chart(figures_views.agreement_by_group(ok, stat), ok[["task", "group", stat]],
-          key="agreement_by_group")
-st.subheader("Annotators across tasks")
-quality = cache.annotator_quality(ds, ds.fingerprint)
-chart(figures_views.annotator_quality(quality), quality, key="agreement_quality")
-st.dataframe(role_summary(quality), hide_index=True, column_config=ROLES)
+
+def across_tasks() -> None:
+    stat = st.segmented_control("Statistic", STAT_COLUMNS, default="unanimity",
+                                format_func=STAT_NAMES.get, key="agreement_stat") or "unanimity"
+    chart(figures_views.ranked_agreement(ok, stat), ok, key="agreement_ranked")
+    left, right = st.columns(2)
+    with left:
+        chart(figures_views.agreement_vs_pos_rate(ok, stat),
+              ok[["task", "group", "pos_rate", stat]], key="agreement_vs_pos_rate")
+    with right:
+        chart(figures_views.agreement_by_group(ok, stat), ok[["task", "group", stat]],
+              key="agreement_by_group")
+    st.subheader("Annotators across tasks")
+    quality = cache.annotator_quality(ds, ds.fingerprint)
+    chart(figures_views.annotator_quality(quality), quality, key="agreement_quality")
+    st.dataframe(role_summary(quality), hide_index=True, column_config=ROLES)
+
+
+lazy_tabs({f"Task: {task}": this_task, "Across tasks": across_tasks}, key="agreement_view")

@@ -105,7 +105,9 @@ st.subheader(task)
 if info["description"]:
     st.caption(plain(info["description"]))
 
-label_tab, review_tab, progress_tab = st.tabs(["Label", "Review", "Progress & export"])
+# switching tabs reruns the page; Review and Progress are computed only while open
+label_tab, review_tab, progress_tab = st.tabs(["Label", "Review", "Progress & export"],
+                                              key="annotate_view", on_change="rerun")
 
 with label_tab:
     cols = st.columns([3, 1])
@@ -142,7 +144,7 @@ with label_tab:
     labeling_area(ds, store, task, who, feed or feeds.SEARCH, query, query_id, int(size),
                   thumbnails)
 
-with review_tab:
+def review_view() -> None:
     table = review.review_table(ds, store, task)
     st.caption(f"{len(table):,} labels, the most likely label errors first (where the "
                "out-of-fold score disagrees most with the label). Select rows to flip or "
@@ -167,7 +169,7 @@ with review_tab:
     except StoreError as e:
         st.error(plain(str(e)), icon=":material/database:")
 
-with progress_tab:
+def progress_view() -> None:
     hist = loop.history(store, task)
     if hist.empty:
         st.info("No retrain yet: label a batch to see the model's quality grow.",
@@ -195,3 +197,10 @@ with progress_tab:
     download(f"checkpoints/{task}.json", functools.partial(exchange.checkpoints_json, store,
                                                            task),
              f"{task}-checkpoints.json", "application/json", "annotate_dl_cp", row)
+
+
+for tab, view in ((review_tab, review_view), (progress_tab, progress_view)):
+    with tab:
+        if tab.open:
+            view()
+

@@ -11,6 +11,7 @@ from components.formatting import code, plain
 from components.model_controls import model_controls
 from components.task_picker import task_picker
 from components.uploads import kept_upload
+from components.views import lazy_tabs
 from dashboard import DataError
 from dashboard.experiments.task_fits import text_embedding
 from dashboard.live import runs, uploads
@@ -40,15 +41,16 @@ def shot_list(table, name: str, key: str, pick: bool = True) -> None:
     if rows and st.session_state.get("search_picked") != (key, table["key"].iloc[rows[0]]):
         st.session_state["search_picked"] = (key, table["key"].iloc[rows[0]])
         st.session_state["search_example"] = table["key"].iloc[rows[0]]
+        st.session_state["_search_example"] = table["key"].iloc[rows[0]]
         add_example(table["key"].iloc[rows[0]])
     csv("Download these shots (CSV)", table, f"{name}.csv", key)
 
 
-top, zero_shot, example, every, upload, saved = st.tabs(
-    ["Top unlabeled", "Zero-shot search", "Query by example", "Every task's score",
-     "Your embeddings", "Saved model"])
+# the example shot outlives its widget (Streamlit forgets the state of a widget not drawn)
+st.session_state.setdefault("_search_example", ds.shots["key"].iloc[0])
 
-with top:
+
+def top_unlabeled() -> None:
     with st.spinner(f"Training {spec.describe()} on {source.describe()}…"):
         run = cache.train_run(ds, ds.fingerprint, task, source, spec)
     if not run.ok:
@@ -71,7 +73,8 @@ with top:
         chart(figs.genre_share_figure(share, threshold), share, name=f"{task}-share-by-genre",
               key="search_genre")
 
-with zero_shot:
+
+def zero_shot_search() -> None:
     text, problem = text_embedding(ds, task)  # optional: a broken file is only a warning
     if text is None:
         st.warning(plain(f"No zero-shot ranking for {task!r}: {problem}."),
@@ -81,9 +84,15 @@ with zero_shot:
         shot_list(cache.zero_shot_top(ds, ds.fingerprint, task, 50), f"{task}-zero-shot",
                   "search_dl_zs")
 
-with example:
-    st.session_state.setdefault("search_example", ds.shots["key"].iloc[0])
+
+def _keep_example() -> None:
+    st.session_state["_search_example"] = st.session_state["search_example"]
+
+
+def query_by_example() -> None:
+    st.session_state.setdefault("search_example", st.session_state["_search_example"])
     key = st.text_input("Shot key (yt_id|frame_in)", key="search_example",
+                        on_change=_keep_example,
                         help="Or select a row in the tables of the first two tabs.").strip()
     try:
         shot_list(cache.nearest(ds, ds.fingerprint, key, 20), "nearest-shots", "search_dl_nn",
@@ -92,7 +101,9 @@ with example:
         st.error(f"Shot key: no shot has the key {plain(repr(key))} in shot-data.csv.",
                  icon=":material/error:")
 
-with every:
+
+def every_task_score() -> None:
+    key = st.session_state["_search_example"].strip()
     st.caption(f"Every task's model (the paper's LR-CV on its agg train split) scores shot "
                f"{code(key)} (set it under *Query by example*).")
     if st.button("Score with every task's model", key="search_every_go"):
@@ -102,7 +113,8 @@ with every:
         chart(figs.task_scores_figure(ranking, f"Every task's score of shot {key}"), ranking,
               name="every-task-score", key="search_every_chart")
 
-with upload:
+
+def your_embeddings() -> None:
     st.caption(f"Upload a .npy file: one embedding ({ds.dim},) or a matrix (rows, {ds.dim}) "
                f"in the dataset's embedding space, at most {uploads.MAX_BYTES // 2**20} MiB. "
                "It is read without unpickling.")
@@ -119,7 +131,8 @@ with upload:
             st.dataframe(table, hide_index=True, width="stretch")
             csv("Download the scores (CSV)", table, "scores-by-task.csv", "search_dl_upload")
 
-with saved:
+
+def saved_model() -> None:
     st.caption("Score the corpus with a model file saved from *Train & tune* (.skops). Only "
                "types that skops trusts by default are loaded; nothing is unpickled. At most "
                f"{uploads.MAX_BYTES // 2**20} MiB.")
@@ -134,3 +147,9 @@ with saved:
             st.caption(f"Top unlabeled shots of **{task}** under {code(name)}.")
             shot_list(best, "saved-model-top", "search_dl_saved",
                       pick=False)  # rendered after the example's input: it cannot set it
+
+
+VIEWS = {"Top unlabeled": top_unlabeled, "Zero-shot search": zero_shot_search,
+         "Query by example": query_by_example, "Every task's score": every_task_score,
+         "Your embeddings": your_embeddings, "Saved model": saved_model}
+lazy_tabs(VIEWS, key="search_view")

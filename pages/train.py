@@ -10,6 +10,7 @@ from components.export import chart, download
 from components.formatting import number
 from components.model_controls import model_controls
 from components.task_picker import task_picker
+from components.views import lazy_tabs
 from dashboard.live import model_io, quality
 
 st.title("Train & tune")
@@ -63,24 +64,42 @@ cols[1].metric("Recall", number(m.recall, "{:.3f}"))
 cols[2].metric("F1", number(m.f1, "{:.3f}"))
 cols[3].dataframe(m.confusion(), width="stretch")
 
-pr = quality.pr_curve(run.val_y, run.val_scores)
-zs_pr = None if run.zero_shot_scores is None else quality.pr_curve(run.val_y, run.zero_shot_scores)
-roc = quality.roc_curve(run.val_y, run.val_scores)
-scores = quality.score_table(run.val_y, run.val_scores)
-cal = quality.calibration(run.val_y, run.val_scores)
-left, right = st.columns(2)
-with left:
+
+
+def pr_view() -> None:
+    pr = quality.pr_curve(run.val_y, run.val_scores)
+    zs_pr = (None if run.zero_shot_scores is None
+             else quality.pr_curve(run.val_y, run.zero_shot_scores))
     chart(figs.pr_figure(pr, q.ap.mean, q.baseline, threshold, (m.recall, m.precision), zs_pr),
           pr, name=f"{task}-pr-curve", key="train_pr")
+
+
+def scores_view() -> None:
+    scores = quality.score_table(run.val_y, run.val_scores)
     chart(figs.score_histogram_figure(scores, threshold), scores,
           name=f"{task}-validation-scores", key="train_hist")
-with right:
+
+
+def roc_view() -> None:
+    roc = quality.roc_curve(run.val_y, run.val_scores)
     chart(figs.roc_figure(roc), roc, name=f"{task}-roc-curve", key="train_roc")
+
+
+def calibration_view() -> None:
+    cal = quality.calibration(run.val_y, run.val_scores)
     chart(figs.calibration_figure(cal), cal, name=f"{task}-calibration", key="train_cal")
 
-if model.cv_scores is not None:
+
+def cv_view() -> None:
+    if model.cv_scores is None:
+        st.caption("Only the paper's LR-CV chooses C by cross-validation.")
+        return
     curve = quality.cv_curve(model.cv_scores)
     chart(figs.cv_figure(curve, model.C), curve, name=f"{task}-cv-of-C", key="train_cv")
+
+
+lazy_tabs({"Precision–recall": pr_view, "Score distribution": scores_view, "ROC": roc_view,
+           "Calibration": calibration_view, "CV of C": cv_view}, key="train_view")
 
 st.subheader("Export the model")
 card = model_io.card(model, task, source.describe(), ds.fingerprint, q.ap.mean, q.ap.std,

@@ -221,6 +221,12 @@ def test_label_a_batch_by_clicks_retrains_and_undo_restores(store, ds):
     pd.testing.assert_frame_equal(store.labels(TASK), imported)
 
 
+def _tab(at: AppTest, name: str) -> AppTest:
+    """Open a tab (Review and Progress are computed only while open)."""
+    at.session_state["annotate_view"] = name
+    return _run(at)
+
+
 def _review(at: AppTest):
     return next(d for d in at.dataframe if "disagreement" in d.value.columns)
 
@@ -235,7 +241,8 @@ def _select(at: AppTest, rows: list[int]) -> AppTest:
 def test_review_lists_every_label_most_suspicious_first(store, ds):
     at = _start(_open())
     store.record(TASK, "not-a-shot|1", "positive", annotator="bob")  # a key the folder lacks
-    at = _run(at)
+    assert not any("disagreement" in d.value.columns for d in at.dataframe)  # tab closed
+    at = _tab(at, "Review")
     table = _review(at).value
     labels = store.labels(TASK)
     assert len(table) == len(labels) == len(ds.checkpoints(TASK)[-1]) + 1
@@ -254,7 +261,7 @@ def test_review_lists_every_label_most_suspicious_first(store, ds):
 
 
 def test_review_flips_and_deletes_the_selected_labels_then_clears_the_selection(store):
-    at = _select(_name(_start(_open()), ""), [0])
+    at = _select(_tab(_name(_start(_open()), ""), "Review"), [0])
     assert at.button(key="annotate_flip").disabled  # no name
     at = _select(_name(at), [0])
     top, n = _review(at).value.iloc[0], len(store.labels(TASK))
@@ -280,7 +287,7 @@ def test_review_flips_and_deletes_the_selected_labels_then_clears_the_selection(
 
 def test_progress_chart_after_a_retrain_and_export_loads_as_a_data_folder(
         store, tmp_path, copy_of_demo):
-    at = _start(_name(_open()), start="empty")  # the name typed first: the primary
+    at = _tab(_start(_name(_open()), start="empty"), "Progress & export")  # named: primary
     assert store.labels(TASK).empty and store.checkpoints(TASK) == []
     assert not at.get("plotly_chart")
     assert any(i.value.startswith("No retrain yet") for i in at.info)

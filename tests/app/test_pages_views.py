@@ -135,6 +135,10 @@ def test_agreement_values_match_core(ds):
                                                     "disputed"))
     assert disputed["open"].iloc[0] == f"browse?task={TASK}&search=" + \
         disputed["key"].iloc[0].replace("|", "%7C")
+    assert len(at.get("plotly_chart")) == 2  # this task's tab only: Cohen heatmap, annotators
+    at.session_state["agreement_view"] = "Across tasks"
+    at.run()
+    assert len(at.get("plotly_chart")) == 4 and not at.get("metric")
     at.segmented_control(key="agreement_stat").set_value("gwet_ac1").run()
     assert not at.exception
 

@@ -33,7 +33,14 @@ def test_train_page_trains_and_shows_ap(train, ds):
     assert 0.5 < mean <= 1 and std >= 0
     assert float(_metric(train, "Baseline")) < mean
     assert "validation keys removed" in train.caption[0].value
-    assert len(train.get("plotly_chart")) == 5  # PR, histogram, ROC, calibration, CV of C
+    # one chart per tab, drawn only while its tab is open
+    assert [c.key for c in train.get("plotly_chart")] == ["train_pr-chart"]
+    for view, key in (("Score distribution", "train_hist"), ("ROC", "train_roc"),
+                      ("Calibration", "train_cal"), ("CV of C", "train_cv"),
+                      ("Precision–recall", "train_pr")):
+        train.session_state["train_view"] = view
+        train.run()
+        assert [c.key for c in train.get("plotly_chart")] == [f"{key}-chart"]
 
 
 def test_moving_the_threshold_changes_precision_and_recall(train):
@@ -54,15 +61,24 @@ def test_other_source_and_model_and_a_reason_when_untrainable(train):
     assert train.warning or "Model AP" in [m.label for m in train.metric]
 
 
+def _view(at, tab: str):
+    """Open a tab of Search & score (only the open tab is drawn)."""
+    at.session_state["search_view"] = tab
+    return at.run()
+
+
 def test_search_page_lists_unlabeled_top_shots_and_neighbours(demo_dir, ds):
     at = _open("pages/search.py")
     assert not at.exception and not at.error
     top = at.dataframe[0].value
+    assert len(at.dataframe) == 1  # only the open tab is drawn
     assert len(top) == 50 and top["score"].is_monotonic_decreasing
-    nn = at.dataframe[2].value
+    nn = _view(at, "Query by example").dataframe[0].value
     assert nn["key"].iloc[0] == ds.shots["key"].iloc[0]
     at.text_input(key="search_example").set_value("not|a-key").run()
     assert any("Shot key: no shot has the key 'not|a-key'" in e.value for e in at.error)
+    _view(at, "Top unlabeled")
+    assert _view(at, "Query by example").text_input(key="search_example").value == "not|a-key"
 
 
 def _npy(arr) -> bytes:
@@ -72,7 +88,7 @@ def _npy(arr) -> bytes:
 
 
 def test_upload_path_scores_every_task_and_rejects_bad_files(demo_dir, ds):
-    at = _open("pages/search.py")
+    at = _view(_open("pages/search.py"), "Your embeddings")
     at.session_state["search_upload"] = ("mine.npy", _npy(ds.embeddings[:3]))
     at.run()
     assert not at.exception and not at.error
@@ -90,7 +106,7 @@ def test_a_saved_model_file_scores_the_corpus_and_a_bad_one_is_refused(demo_dir,
     from dashboard.live.sources import Source
 
     run = runs.train_run(ds, TASK, Source(), ModelSpec())
-    at = _open("pages/search.py")
+    at = _view(_open("pages/search.py"), "Saved model")
     at.session_state["search_model"] = ("closeup.skops", model_io.dump(run.model.estimator))
     at.run()
     assert not at.exception and not at.error
@@ -125,30 +141,31 @@ def test_checkpoint_too_small_for_cv_is_a_warning_not_a_crash(tiny_first_checkpo
 def test_broken_text_embeddings_leave_search_without_zero_shot_only(copy_of_demo, monkeypatch):
     (copy_of_demo / "text-embeddings.json").write_text("[1, 2")
     monkeypatch.setenv("VA_DATA_DIR", str(copy_of_demo))
-    at = _open("pages/search.py")
+    at = _view(_open("pages/search.py"), "Zero-shot search")
     assert not at.exception, [e.value for e in at.exception]
     assert any(plain("text-embeddings.json: malformed JSON") in w.value for w in at.warning)
 
 
 def test_keys_and_file_names_are_shown_as_text_not_markdown(demo_dir, ds):
-    at = _open("pages/search.py")
+    at = _view(_open("pages/search.py"), "Query by example")
     at.text_input(key="search_example").set_value("**bold** [x](http://e.com)").run()
     assert not at.exception
     assert any(r"no shot has the key '\*\*bold\*\* \[x\](http:\/\/e.com)'" in e.value
                for e in at.error)
-    assert any("shot `**bold** [x](http://e.com)` (set it" in c.value for c in at.caption)
+    assert any("shot `**bold** [x](http://e.com)` (set it" in c.value
+               for c in _view(at, "Every task's score").caption)
     at.session_state["search_upload"] = ("[a](http://e.com).npy", _npy(np.ones((2, 7))))
     at.session_state["search_model"] = ("`x`*y*.skops", b"\x80\x04not a zip")
-    at.run()
-    errors = [e.value for e in at.error]
+    errors = [e.value for e in _view(at, "Your embeddings").error]
     assert any(e.startswith(r"\[a\](http:\/\/e.com).npy: has dimension 7") for e in errors)
+    errors = [e.value for e in _view(at, "Saved model").error]
     assert any(e.startswith(r"\`x\`\*y\*.skops: is not a skops model file") for e in errors)
 
 
 def test_a_model_file_over_the_upload_limit_is_refused_by_name(demo_dir, ds):
     from dashboard.live import uploads
 
-    at = _open("pages/search.py")
+    at = _view(_open("pages/search.py"), "Saved model")
     at.session_state["search_model"] = ("huge.skops", b"\0" * (uploads.MAX_BYTES + 1))
     at.run()
     assert not at.exception
