@@ -53,3 +53,30 @@ def test_changing_the_batch_size_takes_effect_at_once(ds, tmp_path, monkeypatch)
     first = at.session_state["annotate_batch"].keys
     at.number_input(key="annotate_size").set_value(4).run()
     assert at.session_state["annotate_batch"].keys == first[:4]  # same ranking, 4 shots
+
+
+def test_a_read_only_database_shows_a_message_and_keeps_what_was_saved(ds, tmp_path,
+                                                                      monkeypatch):
+    path = tmp_path / "annotations.db"
+    store = open_store(f"sqlite:///{path}")
+    exchange.import_task(store, ds.root, "zoom", start="checkpoint", annotator="ann")
+    before = store.labels("zoom")
+    store.close()
+    monkeypatch.setenv("VA_STATE_DB", f"sqlite:///file:{path}?mode=ro&uri=true")
+    at = AppTest.from_file("../../app.py", default_timeout=120)
+    at.query_params["task"] = "zoom"
+    at.run()
+    at.switch_page("pages/annotate.py")
+    at.session_state["annotate_annotator"] = "ann"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    first = at.session_state["annotate_batch"].keys[0]
+    at.button(key=f"annotate_positive_{first}").click().run()
+    assert not at.exception
+    assert any("read-only" in e.value and str(path) in e.value.replace("\\", "")
+               for e in at.error), [e.value for e in at.error]
+    assert first in at.session_state["annotate_batch"].open_keys  # not shown as labeled
+    reopened = open_store(f"sqlite:///{path}")
+    assert reopened.labels("zoom").equals(before)  # nothing lost, nothing half-written
+    reopened.record("zoom", [first], "positive", annotator="ann")  # writable again: resumes
+    assert len(reopened.labels("zoom")) == len(before) + 1
