@@ -18,29 +18,19 @@ Bounded: every wait times out (60 s), the server is stopped at the end of each r
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from benchmarks.common import report  # noqa: E402
+from benchmarks.common import CHROMIUM_ARGS, ROOT, report, serve_app  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 # sidebar title -> url path (as app.py registers them; Overview is the default page)
 PAGES = {"Overview": "", "Browse a task": "browse", "Annotator agreement": "agreement",
          "Checkpoints": "checkpoints", "AP vs labels": "experiments", "Train & tune": "train",
@@ -69,37 +59,6 @@ _SETTLED = """(runs) => {
   }
   return true;
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(data: Path, state: Path):
-    """A fresh app server on ``data``; yields its URL."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true"], cwd=ROOT,
-        env={**os.environ, "VA_DATA_DIR": str(data), "VA_STATE_DIR": str(state)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            raise RuntimeError("the server did not answer within 60 s")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _settle(page, runs_before: int) -> float:
@@ -171,7 +130,8 @@ INTERACTIONS = {  # page -> (what, action(page))
 
 def one_repeat(browser, data: Path, task: str) -> dict[tuple[str, str], float]:
     out: dict[tuple[str, str], float] = {}
-    with tempfile.TemporaryDirectory() as state, serve(data, Path(state)) as url:
+    with tempfile.TemporaryDirectory() as state, serve_app(
+            {"VA_DATA_DIR": str(data), "VA_STATE_DIR": state, "VA_STATE_DB": None}) as url:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         start = time.perf_counter()

@@ -1,10 +1,17 @@
-"""Helpers shared by the benchmark scripts: timing, memory, the table and the JSON file."""
+"""Helpers shared by the benchmark scripts and the browser tests: timing, memory, the table
+and the JSON file, the app server on loopback."""
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import platform
+import socket
 import statistics
+import subprocess
+import sys
 import time
+import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,3 +50,52 @@ def report(name: str, rows: list[dict], context: dict) -> Path:
                               indent=2))
     print(f"  -> {out}")
     return out
+
+
+# --- the app in a real browser (the browser benchmark and the browser tests) ----------------
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_app(env: dict[str, str], log: Path | None = None, timeout_s: float = 60):
+    """Run ``streamlit run app.py`` on a free loopback port with ``env`` added to (or, for
+    None values, removed from) this process's environment; yield its URL. RuntimeError with
+    the end of the log when it exits or does not answer within ``timeout_s``."""
+    port = free_port()
+    full = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true"], cwd=ROOT, env=full, stdout=out,
+        stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + timeout_s
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    tail = log.read_text()[-2000:] if log else ""
+                    raise RuntimeError(f"the app server did not start: {tail}") from None
+                time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        if log:
+            out.close()
