@@ -43,6 +43,9 @@ class Exp1Config:
                     "Exp1Config", "ns", self.ns, "must be positive whole numbers of labels")
         check_field(self.slack >= 0, "Exp1Config", "slack", self.slack, "must be 0 or more")
 
+    def task_fits(self, ds: Dataset, task: str) -> TaskFits:
+        return TaskFits(ds, task, self.seed)
+
 
 def _row(method: str, n, result: TrainingResult | None = None, reason: str = "",
          checkpoint=None) -> dict:
@@ -139,7 +142,7 @@ def experiment1(ds: Dataset, task: str, config: Exp1Config = Exp1Config(),
                 fits: TaskFits | None = None) -> pd.DataFrame:
     """Experiment 1 for one task: one row per (method, n) and per checkpoint."""
     try:
-        fits = fits or TaskFits(ds, task, config.seed)
+        fits = fits or config.task_fits(ds, task)
     except (SplitError, DataError) as e:
         rows = _error_rows(str(e), config)
     else:

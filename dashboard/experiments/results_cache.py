@@ -14,7 +14,7 @@ import pandas as pd
 from ..dataset import config as app_config
 from ..dataset.tasks import check_task_name
 
-CODE_VERSION = 3  # bump when a change to the experiment code changes any number
+CODE_VERSION = 4  # bump when a change to the experiment code changes any number
 
 
 def cache_root() -> Path:

@@ -17,7 +17,6 @@ from ..method.labeled import SplitError
 from .experiment1 import Exp1Config, experiment1
 from .experiment2 import Exp2Config, experiment2
 from .results_cache import ResultsCache
-from .task_fits import TaskFits
 
 EXPERIMENTS = {"experiment1": (experiment1, Exp1Config), "experiment2": (experiment2, Exp2Config)}
 BACKENDS = ("loky", "dask")
@@ -50,7 +49,7 @@ def _task_job(data: Dataset | tuple[str, str], experiment: str, task: str, confi
     func = EXPERIMENTS[experiment][0]
     start = time.perf_counter()
     try:
-        fits = TaskFits(ds, task, config.seed)
+        fits = config.task_fits(ds, task)
     except (SplitError, DataError):
         fits = None  # the experiment reports the error for every cell
     table = func(ds, task, config, fits)
