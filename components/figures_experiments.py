@@ -6,9 +6,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboard.experiments.experiment1 import (
-    BASELINE,
     CHECKPOINT,
     METHOD_NAMES,
+    POSITIVE_RATE,
+    RANDOM_SCORER,
     SOURCES,
     VA,
     ZERO_SHOT_SCORER,
@@ -34,7 +35,8 @@ def _band(fig: go.Figure, rows: pd.DataFrame, x: str, color: str, name: str) -> 
 
 def ap_vs_labels(table: pd.DataFrame, task: str) -> go.Figure:
     """One task's Experiment 1: AP against labels per source with bootstrap bands, the VA
-    checkpoints as a line with points, and the zero-shot scorer and baseline as lines."""
+    checkpoints as a line with points, and the zero-shot scorer, the random scorer AP and the
+    positive rate as lines."""
     fig = go.Figure()
     ok = table.dropna(subset=["ap_mean"])
     for method in SOURCES:
@@ -51,13 +53,16 @@ def ap_vs_labels(table: pd.DataFrame, task: str) -> go.Figure:
         line={"color": COLORS[CHECKPOINT], "width": 3}, marker={"size": 8},
         customdata=[[f"checkpoint {int(r.checkpoint)}", r.n_train, r.n_pos, r.ap_std]
                     for r in rows.itertuples()], hovertemplate=_HOVER))
-    for method, dash in ((ZERO_SHOT_SCORER, "dash"), (BASELINE, "dot")):
+    for method, dash, label in ((ZERO_SHOT_SCORER, "dash", "zero-shot scorer AP"),
+                                (RANDOM_SCORER, "dashdot", "random scorer AP"),
+                                (POSITIVE_RATE, "dot", "positive rate")):
         ref = ok[ok.method == method]
         if not ref.empty:
             r = ref.iloc[0]
             fig.add_hline(y=r.ap_mean, line_dash=dash, line_color="gray",
-                          annotation_text=f"{method} {r.ap_mean:.3f}",
-                          annotation_position="bottom right")
+                          annotation_text=f"{label} {r.ap_mean:.3f}",
+                          annotation_position="bottom right" if method != POSITIVE_RATE
+                          else "top left")
     fig.update_layout(title=f"{task}: AP versus number of labels",
                       xaxis={"title": "training labels (count, log scale)", "type": "log"},
                       yaxis={"title": "average precision on validation (0–1)"},

@@ -25,12 +25,12 @@ def _fig(title: str, x: str, y: str, **axes) -> go.Figure:
 _UNIT = dict(range=[0, 1.02])
 
 
-def pr_figure(pr: pd.DataFrame, ap: float, baseline: float, threshold: float | None = None,
-              at: tuple[float, float] | None = None,
+def pr_figure(pr: pd.DataFrame, ap: float, positive_rate: float,
+              threshold: float | None = None, at: tuple[float, float] | None = None,
               zero_shot: pd.DataFrame | None = None) -> go.Figure:
     """Precision against recall on validation, the zero-shot scorer's curve and the
-    positive-rate baseline as references, and the operating point (recall, precision) at
-    the chosen threshold."""
+    validation positive rate (the precision of calling every shot positive) as references,
+    and the operating point (recall, precision) at the chosen threshold."""
     fig = _fig(f"Precision–recall on validation (AP {ap:.3f})",
                "Recall (share of positives found)", "Precision (share of calls that are right)",
                xaxis=_UNIT, yaxis=_UNIT)
@@ -43,9 +43,9 @@ def pr_figure(pr: pd.DataFrame, ap: float, baseline: float, threshold: float | N
                         mode="lines", line_shape="hv", line=dict(dash="dot", color="#9467bd"),
                         hovertemplate="zero-shot<br>recall %{x:.3f}<br>precision %{y:.3f}"
                                       "<extra></extra>")
-    fig.add_scatter(x=[0, 1], y=[baseline, baseline], mode="lines", name="random scorer",
-                    line=dict(dash="dash", color="gray"),
-                    hovertemplate=f"positive rate {baseline:.3f}<extra></extra>")
+    fig.add_scatter(x=[0, 1], y=[positive_rate, positive_rate], mode="lines",
+                    name="positive rate", line=dict(dash="dash", color="gray"),
+                    hovertemplate=f"positive rate {positive_rate:.3f}<extra></extra>")
     if at is not None:
         fig.add_scatter(x=[at[0]], y=[at[1]], mode="markers", name=f"threshold {threshold:.2f}",
                         marker=dict(size=11, color="black"),

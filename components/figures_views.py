@@ -16,6 +16,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from dashboard.dataset.tasks import OTHER_GROUP, TASK_GROUPS
+from dashboard.experiments.experiment1 import NoSkill
 from dashboard.method.agreement import STAT_NAMES
 
 RATE_COLUMNS = {"pos_rate", "agreement", "unanimity", "majority_agreement"}
@@ -174,8 +175,10 @@ def checkpoint_timeline(timeline: pd.DataFrame, task: str) -> go.Figure:
                    "Labels (count)")
 
 
-def checkpoint_ap(aps: pd.DataFrame, zero_shot: float, baseline: float, task: str) -> go.Figure:
-    """AP (bootstrap mean ± std) per checkpoint, with zero-shot and positive-rate lines."""
+def checkpoint_ap(aps: pd.DataFrame, zero_shot: float, no_skill: NoSkill,
+                  task: str) -> go.Figure:
+    """AP (bootstrap mean ± std) per checkpoint, with lines at the zero-shot AP, the random
+    scorer AP and the positive rate (NaN levels left out)."""
     fig = go.Figure(go.Scatter(
         x=aps["checkpoint"], y=aps["ap_mean"], mode="lines+markers", name="Video Annotator",
         error_y={"type": "data", "array": aps["ap_std"], "visible": True},
@@ -184,7 +187,8 @@ def checkpoint_ap(aps: pd.DataFrame, zero_shot: float, baseline: float, task: st
                       "trained on %{customdata[0]} labels (%{customdata[1]} positive)"
                       "<extra></extra>"))
     for value, name, dash in ((zero_shot, "Zero-shot", "dash"),
-                              (baseline, "Positive-rate baseline", "dot")):
+                              (no_skill.random_scorer, "Random scorer AP", "dashdot"),
+                              (no_skill.positive_rate, "Positive rate", "dot")):
         if not np.isnan(value):
             fig.add_scatter(x=[aps["checkpoint"].min(), aps["checkpoint"].max()],
                             y=[value, value], mode="lines", name=name, line={"dash": dash},

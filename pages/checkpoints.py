@@ -53,12 +53,16 @@ if result is None:
 elif result.error:
     st.warning(f"No average precision for this task: {result.error}.", icon=":material/warning:")
 else:
-    cols = st.columns(3)
+    cols = st.columns(4)
     cols[0].metric("Last checkpoint AP", number(result.table["ap_mean"].iloc[-1], "{:.3f}"))
     cols[1].metric("Zero-shot AP", number(result.zero_shot_mean, "{:.3f}"))
-    cols[2].metric("Positive-rate baseline", number(result.baseline, "{:.3f}"))
-    chart(figures_views.checkpoint_ap(result.table, result.zero_shot_mean, result.baseline, task),
-          result.table, key="checkpoints_ap")
+    cols[2].metric("Positive rate", number(result.no_skill.positive_rate, "{:.3f}"),
+                   help="Share of positives in the agg validation split")
+    cols[3].metric("Random scorer AP", number(result.no_skill.random_scorer, "{:.3f}"),
+                   help="Mean AP of 1,000 random scorers on validation (the positive rate from "
+                        "1,000 keys): the paper's baseline, as on the AP vs labels page")
+    chart(figures_views.checkpoint_ap(result.table, result.zero_shot_mean, result.no_skill,
+                                      task), result.table, key="checkpoints_ap")
     if result.zero_shot_problem:
         st.caption(plain(f"No zero-shot reference: {result.zero_shot_problem}."))
     for r in result.table[result.table["reason"] != ""].itertuples():

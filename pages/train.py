@@ -37,21 +37,24 @@ def ap_metric(col, label: str, ap, help: str) -> None:
                delta_color="off", delta_arrow="off", help=help)
 
 
-cols = st.columns(6)
+cols = st.columns(7)
 ap_metric(cols[0], "Model AP", q.ap, "The paper's model quality score: average precision on "
           "the agg validation split, mean ± std over 5 bootstrap resamples")
-cols[1].metric("Baseline", number(q.baseline, "{:.3f}"),
-               help=f"AP of a random scorer: the positive rate of validation "
-                    f"({q.n_val_pos} of {q.n_val})")
-ap_metric(cols[2], "Zero-shot AP", q.zero_shot, "Cosine similarity to the task's text "
+cols[1].metric("Positive rate", number(q.no_skill.positive_rate, "{:.3f}"),
+               help=f"Share of positives in validation ({q.n_val_pos} of {q.n_val}): the "
+                    "precision of calling every shot positive")
+cols[2].metric("Random scorer AP", number(q.no_skill.random_scorer, "{:.3f}"),
+               help="Mean AP of 1,000 random scorers on validation (the positive rate from "
+                    "1,000 keys): the paper's baseline, as on the AP vs labels page")
+ap_metric(cols[3], "Zero-shot AP", q.zero_shot, "Cosine similarity to the task's text "
           "embedding, on the same validation split")
 if q.ave is None:
-    cols[3].metric("AVE AP", "n/a", help="Only the 19 AVE shot-type tasks have an AVE set")
+    cols[4].metric("AVE AP", "n/a", help="Only the 19 AVE shot-type tasks have an AVE set")
 else:
-    ap_metric(cols[3], "AVE AP", q.ave, "AP on the task's AVE validation set")
-cols[4].metric("Data diversity", number(run.data_score), help="The paper's data diversity "
+    ap_metric(cols[4], "AVE AP", q.ave, "AP on the task's AVE validation set")
+cols[5].metric("Data diversity", number(run.data_score), help="The paper's data diversity "
                "score of the training set: 1.0 when every cluster holds ≥ 10 of each class")
-cols[5].metric("Training labels", f"{model.n_train:,}", f"{model.n_pos:,} positive",
+cols[6].metric("Training labels", f"{model.n_train:,}", f"{model.n_pos:,} positive",
                delta_color="off", delta_arrow="off",
                help=f"C = {model.C:.3g}" if model.C else None)
 
@@ -70,7 +73,8 @@ def pr_view() -> None:
     pr = quality.pr_curve(run.val_y, run.val_scores)
     zs_pr = (None if run.zero_shot_scores is None
              else quality.pr_curve(run.val_y, run.zero_shot_scores))
-    chart(figs.pr_figure(pr, q.ap.mean, q.baseline, threshold, (m.recall, m.precision), zs_pr),
+    chart(figs.pr_figure(pr, q.ap.mean, q.no_skill.positive_rate, threshold,
+                         (m.recall, m.precision), zs_pr),
           pr, name=f"{task}-pr-curve", key="train_pr")
 
 

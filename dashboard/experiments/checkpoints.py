@@ -21,9 +21,10 @@ from ..dataset.folder import Dataset
 from ..dataset.tasks import check_task_name
 from ..method.labeled import LabeledDataset, SplitError
 from ..method.training import zero_shot_ap
+from .experiment1 import NoSkill, no_skill
 from .task_fits import TaskFits
 
-CODE_VERSION = 1
+CODE_VERSION = 2
 AP_COLUMNS = ["checkpoint", "n_train", "n_pos", "ap_mean", "ap_std", "reason"]
 CHANGES = ("added positive", "added negative", "removed", "flipped to positive",
            "flipped to negative")
@@ -63,7 +64,8 @@ def diff_table(ds: Dataset, task: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class CheckpointAPs:
-    """AP of the paper's classifier per checkpoint, with the two reference levels.
+    """AP of the paper's classifier per checkpoint, with the reference levels: the zero-shot
+    scorer's AP and the validation split's :class:`NoSkill` (positive rate, random scorer AP).
 
     ``error`` is set (and ``table`` empty) when the agg validation split is unusable or there
     is no checkpoint; ``zero_shot_problem`` says why there is no zero-shot reference.
@@ -73,21 +75,24 @@ class CheckpointAPs:
     table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AP_COLUMNS))
     zero_shot_mean: float = float("nan")
     zero_shot_std: float = float("nan")
-    baseline: float = float("nan")  # positive rate of the validation split
+    no_skill: NoSkill = NoSkill(np.nan, np.nan, np.nan)
     error: str = ""
     zero_shot_problem: str = ""
 
     def to_json(self) -> dict:
         return {"task": self.task, "rows": self.table.to_dict("records"),
                 "zero_shot_mean": self.zero_shot_mean, "zero_shot_std": self.zero_shot_std,
-                "baseline": self.baseline, "error": self.error,
+                "positive_rate": self.no_skill.positive_rate,
+                "random_scorer": self.no_skill.random_scorer,
+                "random_scorer_std": self.no_skill.random_scorer_std, "error": self.error,
                 "zero_shot_problem": self.zero_shot_problem}
 
     @classmethod
     def from_json(cls, raw: dict) -> "CheckpointAPs":
         return cls(raw["task"], pd.DataFrame(raw["rows"], columns=AP_COLUMNS),
-                   raw["zero_shot_mean"], raw["zero_shot_std"], raw["baseline"], raw["error"],
-                   raw["zero_shot_problem"])  # an older cache lacks it: KeyError, recomputed
+                   raw["zero_shot_mean"], raw["zero_shot_std"],
+                   NoSkill(raw["positive_rate"], raw["random_scorer"], raw["random_scorer_std"]),
+                   raw["error"], raw["zero_shot_problem"])  # older caches: KeyError, recomputed
 
 
 def compute_aps(ds: Dataset, task: str, progress: Progress | None = None) -> CheckpointAPs:
@@ -116,8 +121,8 @@ def compute_aps(ds: Dataset, task: str, progress: Progress | None = None) -> Che
     if progress:
         progress(1.0, "Done")
     return CheckpointAPs(task, pd.DataFrame(rows, columns=AP_COLUMNS),
-                         zs.mean if zs else np.nan, zs.std if zs else np.nan, fits.val.pos_rate,
-                         zero_shot_problem=fits.text_problem)
+                         zs.mean if zs else np.nan, zs.std if zs else np.nan,
+                         no_skill(fits.val.y), zero_shot_problem=fits.text_problem)
 
 
 def cache_path(cache_root: Path, ds: Dataset, task: str) -> Path:
@@ -151,7 +156,11 @@ def checkpoint_aps(ds: Dataset, task: str, cache_root: Path,
 
 
 def last_vs_best(ds: Dataset, cache_root: Path) -> pd.DataFrame:
-    """For every task with a cached result: AP of the last and of the best checkpoint."""
+    """For every task with a cached result: AP of the last and of the best checkpoint.
+
+    Columns: ``task``, ``group``, ``last_checkpoint``, ``last_ap``, ``best_checkpoint``,
+    ``best_ap``, ``zero_shot_ap``, ``positive_rate``, ``random_scorer_ap``.
+    """
     rows = []
     for task in ds.tasks:
         result = cached_aps(ds, task, cache_root)
@@ -163,6 +172,8 @@ def last_vs_best(ds: Dataset, cache_root: Path) -> pd.DataFrame:
         rows.append({"task": task, "group": ds.group(task), "last_checkpoint": int(last.checkpoint),
                      "last_ap": last.ap_mean, "best_checkpoint": int(best.checkpoint),
                      "best_ap": best.ap_mean, "zero_shot_ap": result.zero_shot_mean,
-                     "baseline": result.baseline})
+                     "positive_rate": result.no_skill.positive_rate,
+                     "random_scorer_ap": result.no_skill.random_scorer})
     return pd.DataFrame(rows, columns=["task", "group", "last_checkpoint", "last_ap",
-                                       "best_checkpoint", "best_ap", "zero_shot_ap", "baseline"])
+                                       "best_checkpoint", "best_ap", "zero_shot_ap",
+                                       "positive_rate", "random_scorer_ap"])

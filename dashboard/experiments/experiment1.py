@@ -4,7 +4,8 @@ Methods: the cmp sources ``random``, ``zero-shot`` and ``combined`` (first n of 
 removing the validation keys; combined is the first round(n/2) of random then the first
 n - round(n/2) of zero-shot), every Video Annotator ``checkpoint`` (validation keys removed),
 ``VA`` (per n, the best checkpoint whose training set has at most n + 10 labels), and the
-reference lines ``zero-shot scorer`` and ``baseline`` (a random scorer).
+reference lines ``zero-shot scorer``, ``random scorer`` (the authors' baseline: the AP of
+random scorers) and ``positive rate`` (of the validation split; its ``ap_mean`` is the rate).
 """
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ from .task_fits import TaskFits
 
 COMBINED = "combined"
 CHECKPOINT, VA = "checkpoint", "VA"
-ZERO_SHOT_SCORER, BASELINE = "zero-shot scorer", "baseline"
+ZERO_SHOT_SCORER, RANDOM_SCORER, POSITIVE_RATE = ("zero-shot scorer", "random scorer",
+                                                  "positive rate")
 SOURCES = (RANDOM, ZERO_SHOT, COMBINED)
 METHOD_NAMES = {RANDOM: "cmp random", ZERO_SHOT: "cmp zero-shot", COMBINED: "combined"}  # for charts
 COLUMNS = ["task", "group", "method", "n", "checkpoint", "ap_mean", "ap_std", "n_train",
            "n_pos", "reason"]
-BASELINE_DRAWS = 1_000  # the authors' random scorers for a validation set under 1,000 keys
+RANDOM_SCORER_DRAWS = 1_000  # the authors' random scorers for a validation set under 1,000 keys
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,11 @@ def va_rows(checkpoints: list[dict], ns, slack: int) -> list[dict]:
     return rows
 
 
-def random_scorer_ap(y: np.ndarray, draws: int = BASELINE_DRAWS, seed: int = 0) -> tuple[float, float]:
-    """(mean, std) AP of a random scorer: the positive rate for 1,000 keys or more, else the
-    AP of ``draws`` uniform random scorings (``RandomState(seed).rand(draws, n)``)."""
+def random_scorer_ap(y: np.ndarray, draws: int = RANDOM_SCORER_DRAWS,
+                     seed: int = 0) -> tuple[float, float]:
+    """(mean, std) AP of a random scorer (the authors' ``_ap_baseline``): the positive rate for
+    1,000 keys or more, else the AP of ``draws`` uniform random scorings
+    (``RandomState(seed).rand(draws, n)``)."""
     y = np.asarray(y, bool)
     n = len(y)
     if n >= draws:
@@ -119,11 +123,33 @@ def random_scorer_ap(y: np.ndarray, draws: int = BASELINE_DRAWS, seed: int = 0) 
     return float(aps.mean()), float(aps.std())
 
 
+@dataclass(frozen=True)
+class NoSkill:
+    """The two levels of a scorer without skill on a validation set, never both called
+    "baseline": the ``positive_rate`` (the precision of calling every shot positive) and the
+    ``random_scorer`` AP (mean and std, :func:`random_scorer_ap`; higher than the rate on a
+    small set). Every page takes both from :func:`no_skill`."""
+
+    positive_rate: float
+    random_scorer: float
+    random_scorer_std: float
+
+
+def no_skill(y) -> NoSkill:
+    """:class:`NoSkill` of validation labels ``y`` (NaN without labels)."""
+    y = np.asarray(y, bool)
+    if len(y) == 0:
+        return NoSkill(np.nan, np.nan, np.nan)
+    return NoSkill(float(y.mean()), *random_scorer_ap(y))
+
+
 def _reference_rows(fits: TaskFits) -> list[dict]:
-    mean, std = random_scorer_ap(fits.val.y)
+    levels = no_skill(fits.val.y)
     n_val = len(fits.val)
-    rows = [{**_row(BASELINE, np.nan), "ap_mean": mean, "ap_std": std, "n_train": n_val,
-             "n_pos": fits.val.pos_cnt}]
+    rows = [{**_row(RANDOM_SCORER, np.nan), "ap_mean": levels.random_scorer,
+             "ap_std": levels.random_scorer_std, "n_train": n_val, "n_pos": fits.val.pos_cnt},
+            {**_row(POSITIVE_RATE, np.nan), "ap_mean": levels.positive_rate, "ap_std": 0.0,
+             "n_train": n_val, "n_pos": fits.val.pos_cnt}]
     if fits.text_embedding is None:
         rows.append(_row(ZERO_SHOT_SCORER, np.nan, reason=fits.text_problem))
     else:
@@ -135,7 +161,8 @@ def _reference_rows(fits: TaskFits) -> list[dict]:
 
 def _error_rows(reason: str, config: Exp1Config) -> list[dict]:
     return ([_row(m, n, reason=reason) for m in (*SOURCES, VA) for n in config.ns]
-            + [_row(m, np.nan, reason=reason) for m in (ZERO_SHOT_SCORER, BASELINE)])
+            + [_row(m, np.nan, reason=reason)
+               for m in (ZERO_SHOT_SCORER, RANDOM_SCORER, POSITIVE_RATE)])
 
 
 def experiment1(ds: Dataset, task: str, config: Exp1Config = Exp1Config(),

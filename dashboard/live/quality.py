@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..experiments.experiment1 import NoSkill, no_skill
 from ..method.evaluation import BootstrapAP, bootstrap_average_precision
 from ..method.labeled import LabeledDataset
 from ..method.lrcv import CS
@@ -17,14 +18,20 @@ CALIBRATION_BINS = 10
 @dataclass(frozen=True)
 class Quality:
     """AP (bootstrap mean ± std) of the model, the zero-shot scorer and, where the task has
-    one, on the AVE set; the positive rate of validation is the random-scorer baseline."""
+    one, on the AVE set, next to the two no-skill levels of validation (positive rate and
+    random scorer AP, the same numbers as Experiment 1's and the Checkpoints page's)."""
 
     ap: BootstrapAP
-    baseline: float
+    no_skill: NoSkill
     zero_shot: BootstrapAP | None
     ave: BootstrapAP | None
     n_val: int
     n_val_pos: int
+
+    @property
+    def baseline(self) -> float:
+        """The validation positive rate (older name; the pages say "positive rate")."""
+        return self.no_skill.positive_rate
 
 
 def quality(val_scores: np.ndarray, val: LabeledDataset, zero_shot_scores: np.ndarray | None,
@@ -33,7 +40,7 @@ def quality(val_scores: np.ndarray, val: LabeledDataset, zero_shot_scores: np.nd
     to the zero-shot scorer's scores on ``val``."""
     return Quality(
         ap=bootstrap_average_precision(val.y, val_scores),
-        baseline=val.pos_rate,
+        no_skill=no_skill(val.y),
         zero_shot=(None if zero_shot_scores is None
                    else bootstrap_average_precision(val.y, zero_shot_scores)),
         ave=None if ave is None else bootstrap_average_precision(ave.y, ave_scores),

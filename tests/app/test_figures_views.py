@@ -6,6 +6,7 @@ import pytest
 from components import figures_views as fv
 from dashboard.dataset import browse, summary
 from dashboard.experiments import checkpoints
+from dashboard.experiments.experiment1 import NoSkill
 from dashboard.method import agreement
 
 
@@ -21,7 +22,8 @@ def figures(ds, tmp_path_factory):
                         "reason": ["", "one class only"]})
     lvb = pd.DataFrame({"task": ["a"], "group": ["motion"], "last_checkpoint": [3],
                         "last_ap": [0.7], "best_checkpoint": [2], "best_ap": [0.8],
-                        "zero_shot_ap": [0.5], "baseline": [0.3]})
+                        "zero_shot_ap": [0.5], "positive_rate": [0.3],
+                        "random_scorer_ap": [0.34]})
     tasks = table.rename(columns={"unanimity": "agreement"})
     return {
         "distribution": fv.group_distribution(tasks, "agreement", "Agreement (% of shots)"),
@@ -33,7 +35,7 @@ def figures(ds, tmp_path_factory):
         "by_group": fv.agreement_by_group(table, "fleiss_kappa"),
         "quality": fv.annotator_quality(quality),
         "timeline": fv.checkpoint_timeline(checkpoints.timeline(ds, task), task),
-        "ap": fv.checkpoint_ap(aps, 0.6, np.nan, task),
+        "ap": fv.checkpoint_ap(aps, 0.6, NoSkill(0.3, np.nan, np.nan), task),
         "last_vs_best": fv.last_vs_best(lvb),
     }
 
@@ -66,7 +68,12 @@ def test_undefined_kappa_cell_shows_a_dash():
 
 def test_ap_figure_reference_lines(figures):
     names = [t.name for t in figures["ap"].data]
-    assert names == ["Video Annotator", "Zero-shot"]  # a NaN baseline is left out
+    assert names == ["Video Annotator", "Zero-shot", "Positive rate"]  # NaN levels left out
+    one = pd.DataFrame({"checkpoint": [1], "n_train": [20], "n_pos": [5], "ap_mean": [0.5],
+                        "ap_std": [0.1]})
+    both = fv.checkpoint_ap(one, np.nan, NoSkill(0.3, 0.34, 0.05), "t")
+    assert [t.name for t in both.data] == ["Video Annotator", "Random scorer AP",
+                                           "Positive rate"]
 
 
 def test_text_from_data_files_is_escaped():

@@ -176,7 +176,9 @@ def test_checkpoints_compute_then_reopen_from_disk(ds, tmp_path, monkeypatch):
     assert result is not None and result.error == ""
     m = metrics(at)
     assert m["Last checkpoint AP"] == f"{result.table['ap_mean'].iloc[-1]:.3f}"
-    assert m["Positive-rate baseline"] == f"{result.baseline:.3f}"
+    assert m["Positive rate"] == f"{result.no_skill.positive_rate:.3f}"
+    assert m["Random scorer AP"] == f"{result.no_skill.random_scorer:.3f}"
+    assert "baseline" not in " ".join(m).lower()
     again = run_page("pages/checkpoints.py", TASK)  # a new session: read from disk, no button
     assert metrics(again) == m
     assert not any("Not computed yet" in i.value for i in again.info)
@@ -215,7 +217,8 @@ def test_checkpoints_compute_all_tasks(ds, tmp_path, monkeypatch):
         progress(1.0, "done")
         return checkpoints.CheckpointAPs(task, pd.DataFrame(
             {"checkpoint": [1, 2], "n_train": [10, 20], "n_pos": [3, 6], "ap_mean": [0.8, 0.6],
-             "ap_std": [0.1, 0.1], "reason": ["", ""]}), 0.5, 0.05, 0.3)
+             "ap_std": [0.1, 0.1], "reason": ["", ""]}), 0.5, 0.05,
+            checkpoints.NoSkill(0.3, 0.34, 0.05))
 
     monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(checkpoints, "compute_aps", fake)
@@ -312,7 +315,7 @@ def test_checkpoint_results_are_read_again_only_when_the_cache_changes(ds, tmp_p
                         checkpoints.CheckpointAPs(task, pd.DataFrame(
                             {"checkpoint": [1], "n_train": [10], "n_pos": [3],
                              "ap_mean": [0.75], "ap_std": [0.1], "reason": [""]}),
-                            0.5, 0.05, 0.3))
+                            0.5, 0.05, checkpoints.NoSkill(0.3, 0.34, 0.05)))
     at = run_page("pages/checkpoints.py", TASK)
     assert reads and any("Not computed yet" in i.value for i in at.info)
     reads.clear()

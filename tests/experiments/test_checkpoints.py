@@ -6,6 +6,7 @@ import pytest
 
 from dashboard import DataError, Dataset, LabeledDataset
 from dashboard.experiments import checkpoints as cp
+from dashboard.experiments.experiment1 import random_scorer_ap
 from dashboard.method.training import fit_and_score
 
 
@@ -51,7 +52,8 @@ def test_checkpoint_aps_match_training_and_are_cached(ds, task, tmp_path):
     last = fit_and_score(ds.checkpoints(task)[-1].remove_keys(val.keys), val)
     assert result.table["ap_mean"].iloc[-1] == pytest.approx(last.ap.mean)
     assert result.table["ap_std"].iloc[-1] == pytest.approx(last.ap.std)
-    assert result.baseline == pytest.approx(val.pos_rate)
+    assert result.no_skill.positive_rate == pytest.approx(val.pos_rate)
+    assert result.no_skill.random_scorer == pytest.approx(random_scorer_ap(val.y)[0])
     assert 0 <= result.zero_shot_mean <= 1
     # the second call reads the JSON cache (no progress, same numbers)
     path = cp.cache_path(tmp_path, ds, task)
@@ -85,7 +87,7 @@ def test_no_validation_positive_is_an_error_not_a_crash(copy_of_demo, tmp_path):
     ds = Dataset(copy_of_demo)
     result = cp.checkpoint_aps(ds, task, tmp_path)
     assert "no positive" in result.error and result.table.empty
-    assert np.isnan(result.baseline)
+    assert np.isnan(result.no_skill.positive_rate) and np.isnan(result.no_skill.random_scorer)
     assert cp.last_vs_best(ds, tmp_path).empty
 
 

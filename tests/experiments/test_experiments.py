@@ -10,10 +10,11 @@ import pytest
 from dashboard import DataError, Dataset
 from dashboard.experiments import experiment2, summaries, task_fits
 from dashboard.experiments.experiment1 import (
-    BASELINE,
     CHECKPOINT,
     COMBINED,
+    POSITIVE_RATE,
     RANDOM,
+    RANDOM_SCORER,
     VA,
     ZERO_SHOT,
     Exp1Config,
@@ -74,8 +75,9 @@ def test_experiment1_table_has_every_cell(trained):
     for method in (RANDOM, ZERO_SHOT, COMBINED, VA):
         assert sorted(exp1.loc[exp1.method == method, "n"]) == list(ns)
     assert (exp1.method == CHECKPOINT).sum() == len(fits.checkpoints)
-    assert exp1.loc[exp1.method == BASELINE, "ap_mean"].iloc[0] == pytest.approx(
+    assert exp1.loc[exp1.method == RANDOM_SCORER, "ap_mean"].iloc[0] == pytest.approx(
         random_scorer_ap(fits.val.y)[0])
+    assert exp1.loc[exp1.method == POSITIVE_RATE, "ap_mean"].iloc[0] == fits.val.pos_rate
     assert exp1.ap_mean.notna().all() and (exp1.reason == "").all()
 
 
@@ -209,7 +211,9 @@ def test_figures_have_titles_axes_and_hover(trained):
     assert curve.layout.xaxis.type == "log"
     assert {t.name for t in curve.data if t.name} == {"cmp random", "cmp zero-shot", "combined",
                                                       "VA checkpoints"}
-    assert len(curve.layout.shapes) == 2  # zero-shot scorer and baseline lines
+    assert len(curve.layout.shapes) == 3  # zero-shot scorer, random scorer, positive rate
+    notes = {a.text.rsplit(" ", 1)[0] for a in curve.layout.annotations}
+    assert notes == {"zero-shot scorer AP", "random scorer AP", "positive rate"}
 
 
 def test_checkpoints_are_numbered_from_one_as_on_the_checkpoints_page(trained, ds):
