@@ -14,6 +14,7 @@ from dashboard.experiments.experiment1 import (
     VA,
     ZERO_SHOT_SCORER,
 )
+from dashboard.experiments.experiment2 import CHOICES
 
 COLORS = dict(zip((*SOURCES, VA, CHECKPOINT), px.colors.qualitative.Plotly))
 _HOVER = ("%{customdata[0]}<br>labels: %{customdata[1]:.0f} (%{customdata[2]:.0f} positive)"
@@ -94,6 +95,56 @@ def task_gain_bars(gains: pd.DataFrame, n: int) -> go.Figure:
                  hover_data={"gain": ":.1f", "group": True, "task": True},
                  title=f"AP gain of VA over combined at n = {n:,} per task",
                  labels={"gain": "AP gain (points)", "task": "task"})
+    fig.update_layout(yaxis={"categoryorder": "total ascending"},
+                      height=max(320, 18 * len(rows) + 120))
+    return fig
+
+
+SOURCE_SYMBOLS = dict(zip(CHOICES, ("circle", "diamond", "square")))
+SOURCE_NAMES = {"agg": "agg", "zero_shot": "zero-shot", "random": "random"}
+
+
+def policy_curves(steps: pd.DataFrame, task: str, va_best: float | None = None) -> go.Figure:
+    """One task's Experiment 2: AP against training labels for each policy, one marker per
+    step whose symbol is the source the step took (hover: step, source, reason), and Video
+    Annotator's best checkpoint AP as a line."""
+    fig = go.Figure()
+    palette = px.colors.qualitative.D3
+    for i, (policy, rows) in enumerate(steps.dropna(subset=["step"]).groupby("policy",
+                                                                             sort=False)):
+        rows = rows.sort_values("step")
+        fig.add_trace(go.Scatter(
+            x=rows.n_train, y=rows.ap_mean, name=policy, mode="lines+markers",
+            line={"color": palette[i % len(palette)], "width": 1.5},
+            marker={"symbol": [SOURCE_SYMBOLS.get(c, "x") for c in rows.choice], "size": 8},
+            customdata=[[int(r.step), SOURCE_NAMES.get(r.choice, r.choice), r.n_pos,
+                         r.reason or ""] for r in rows.itertuples()],
+            hovertemplate=(f"{policy}<br>step %{{customdata[0]}}: %{{customdata[1]}}<br>"
+                           "labels: %{x} (%{customdata[2]} positive)<br>AP %{y:.3f}"
+                           "<br>%{customdata[3]}<extra></extra>")))
+    for choice, symbol in SOURCE_SYMBOLS.items():  # a legend of the markers
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=True,
+                                 name=f"step from {SOURCE_NAMES[choice]}",
+                                 marker={"symbol": symbol, "size": 8, "color": "gray"},
+                                 hoverinfo="skip", legendgroup="sources"))
+    if va_best is not None and not pd.isna(va_best):
+        fig.add_hline(y=va_best, line_dash="dash", line_color="gray",
+                      annotation_text=f"best VA checkpoint {va_best:.3f}",
+                      annotation_position="bottom right")
+    fig.update_layout(title=f"{task}: decision processes, AP versus labels (Experiment 2)",
+                      xaxis={"title": "training labels (count)"},
+                      yaxis={"title": "average precision on validation (0–1)"},
+                      hovermode="closest", legend_title_text="policy / source")
+    return fig
+
+
+def lift_bars(lifts: pd.DataFrame, process: str) -> go.Figure:
+    """Per task, a Table 3 process's lift over the best VA checkpoint (AP points), sorted."""
+    rows = lifts[process].dropna().sort_values().rename("lift").reset_index()
+    fig = px.bar(rows, x="lift", y="task", orientation="h",
+                 hover_data={"lift": ":+.1f", "task": True},
+                 title=f"Lift of {process} over the best VA checkpoint per task",
+                 labels={"lift": "lift (AP points)", "task": "task"})
     fig.update_layout(yaxis={"categoryorder": "total ascending"},
                       height=max(320, 18 * len(rows) + 120))
     return fig

@@ -5,9 +5,17 @@ from components import cache
 from components.data_source import require_dataset
 from components.experiments_compute import compute
 from components.export import chart, csv
-from components.figures_experiments import ap_vs_labels, share_curves, task_gain_bars
+from components.figures_experiments import (
+    ap_vs_labels,
+    lift_bars,
+    policy_curves,
+    share_curves,
+    task_gain_bars,
+)
 from components.formatting import plain
 from components.task_picker import task_picker
+from dashboard.experiments.experiment2 import best_checkpoint_ap
+from dashboard.experiments.summaries import HEADLINE_PROCESS
 
 st.title("AP versus number of labels")
 ds = require_dataset()
@@ -29,12 +37,31 @@ with one_tab:
             st.warning(plain(reason), icon=":material/warning:")
         chart(ap_vs_labels(table, task), table, key="exp_task")
 
+    st.subheader("Decision processes (Experiment 2)")
+    steps = cache.experiment_results(ds, "experiment2", [task])
+    if steps is None:
+        st.info(f"Experiment 2 for **{task}** is not computed yet: seven policies of 40 steps "
+                "of 25 labels (about a minute per task).")
+        if st.button("Compute Experiment 2 for this task", key="exp2_compute_one",
+                     icon=":material/play_arrow:"):
+            compute(ds, "experiment2", [task])
+            st.rerun()
+    elif steps["step"].isna().all():
+        st.error(f"No result for {task}: {plain(steps['reason'].iloc[0])}",
+                 icon=":material/error:")
+    else:
+        va_best = None if table is None else best_checkpoint_ap(table).get(task)
+        chart(policy_curves(steps, task, va_best), steps, key="exp2_task")
+        st.caption("Each marker is a step of 25 labels; its shape is the source the step took. "
+                   "Hover a marker for the step's notes (keys left out because the training "
+                   "set holds them with the other label, sources found exhausted).")
+
 with all_tab:
     exp1 = cache.experiment_results(ds, "experiment1")
     done = 0 if exp1 is None else exp1["task"].nunique()
     st.caption(f"Experiment 1 is cached for {done} of {len(ds.tasks)} tasks.")
-    if done < len(ds.tasks) and st.button("Compute all tasks", key="exp_compute_all",
-                                          icon=":material/play_arrow:"):
+    if done < len(ds.tasks) and st.button("Compute Experiment 1 for all tasks",
+                                          key="exp_compute_all", icon=":material/play_arrow:"):
         compute(ds, "experiment1", ds.tasks, all_cores=True)
         st.rerun()
     tables = None
@@ -55,16 +82,33 @@ with all_tab:
         csv("Table 2 (CSV)", table2, "table2.csv", "exp_table2_csv", index=True)
         chart(task_gain_bars(tables["gains"], tables["gain_n"]), tables["gains"], key="exp_gain")
 
-        st.subheader("Decision processes: lift over the best VA checkpoint (Table 3)")
-        if "table3" not in tables:
-            st.info("Experiment 2 is not cached: run `python -m dashboard experiment2`.")
-        else:
-            st.caption(f"Experiment 2 is cached for {tables['exp2_tasks']} of these "
-                       f"{tables['exp1_tasks']} tasks.")
-            table3 = tables["table3"]
-            st.dataframe(table3.style.format("{:+.1f}"), width="stretch")
-            csv("Table 3 (CSV)", table3, "table3.csv", "exp_table3_csv", index=True)
-            st.dataframe(tables["cumulative"], hide_index=True, width="stretch", column_config={
-                "method": "Method", "median_gain": st.column_config.NumberColumn(
-                    "Median AP gain over the best baseline, largest n (points)",
-                    format="%+.1f")})
+    st.subheader("Decision processes: lift over the best VA checkpoint (Table 3)")
+    exp2 = cache.experiment_results(ds, "experiment2")
+    done2 = 0 if exp2 is None else exp2["task"].nunique()
+    st.caption(f"Experiment 2 (the authors' seven policies) is cached for {done2} of "
+               f"{len(ds.tasks)} tasks; also `python -m dashboard experiment2`.")
+    if done2 < len(ds.tasks) and st.button("Compute Experiment 2 for all tasks",
+                                           key="exp2_compute_all",
+                                           icon=":material/play_arrow:"):
+        compute(ds, "experiment2", ds.tasks, all_cores=True)
+        st.rerun()
+    if tables is not None and "table3" in tables:
+        st.caption(f"Over the {tables['exp2_tasks']} of these {tables['exp1_tasks']} tasks with "
+                   "both experiments. Per task, the best AP of a process over its steps minus "
+                   "Video Annotator's best checkpoint AP; epsilon-greedy at ε = 0.25, UCB the "
+                   "better of its two values of c (the authors' grouping).")
+        table3 = tables["table3"]
+        st.dataframe(table3, width="stretch", column_config={
+            **{c: st.column_config.NumberColumn(c, format="%+.1f")
+               for c in table3.columns if c != "tasks"},
+            "tasks": st.column_config.NumberColumn("tasks", format="%d")})
+        csv("Table 3 (CSV)", table3, "table3.csv", "exp_table3_csv", index=True)
+        st.dataframe(tables["cumulative"], hide_index=True, width="stretch", column_config={
+            "method": "Method", "median_gain": st.column_config.NumberColumn(
+                "Median AP gain: VA over combined at the largest n, plus the lift (points)",
+                format="%+.1f"), "tasks": st.column_config.NumberColumn("Tasks", format="%d")})
+        if HEADLINE_PROCESS in tables["lifts"]:
+            chart(lift_bars(tables["lifts"], HEADLINE_PROCESS), tables["lifts"].reset_index(),
+                  key="exp2_lifts")
+    elif exp2 is not None:
+        st.info("Table 3 compares with Experiment 1: compute it for the same tasks above.")

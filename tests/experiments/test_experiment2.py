@@ -248,3 +248,22 @@ def test_cli_contract_one_row_per_task_policy_step(demo_dir, tmp_path, monkeypat
     capsys.readouterr()
     assert cli.main(args) == 0  # --preset paper is the default: the same cached results
     assert "0 tasks computed" in capsys.readouterr().out
+
+
+def test_policy_chart_marks_each_steps_source_and_says_why():
+    from components.figures_experiments import lift_bars, policy_curves
+
+    steps = pd.DataFrame(e2.run_steps(
+        Pool({"agg": (("x", "a1"), ("a2", "a3")), "zero_shot": (("z1",), ("x", "z2", "z3")),
+              "random": (keys("rp", 3), keys("rn", 3))}),
+        "round-robin", Exp2Config(d=2, max_labels=8, policies=("round-robin",)),
+        share_of_positives)).astype({"step": "Int64"})
+    fig = policy_curves(steps, "t", va_best=0.4)
+    curve = fig.data[0]
+    assert curve.name == "round-robin" and list(curve.x) == [2, 4, 6, 8]
+    assert list(curve.marker.symbol) == ["circle", "diamond", "square", "circle"]
+    assert "left out 1 key of zero_shot" in curve.customdata[1][3]
+    assert fig.layout.title.text and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    assert len(fig.layout.shapes) == 1  # the best VA checkpoint
+    bars = lift_bars(summaries.table3_lifts(_exp2(), _exp1()), summaries.HEADLINE_PROCESS)
+    assert list(bars.data[0].y) == ["a", "b"] and list(bars.data[0].x) == pytest.approx([4, 6])

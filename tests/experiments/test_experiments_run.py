@@ -91,29 +91,44 @@ def _page() -> AppTest:
     return AppTest.from_file(str(PAGE), default_timeout=120)
 
 
+def _steps(task: str = "zoom") -> pd.DataFrame:
+    """Two cached Experiment 2 runs of two steps each."""
+    return pd.DataFrame({"task": task, "group": "motion",
+                         "policy": ["round-robin"] * 2 + ["ucb-0.01"] * 2, "step": [0, 1] * 2,
+                         "choice": ["agg", "zero_shot"] * 2, "ap_mean": [.5, .6, .55, .7],
+                         "ap_std": 0.0, "n_train": [25, 50] * 2, "n_pos": [5, 9] * 2,
+                         "reason": ""}).astype({"step": "Int64"})
+
+
+def _captions(at) -> str:
+    return " | ".join(c.value for c in at.caption)
+
+
 def test_page_renders_from_the_cache_and_computes_on_demand(ds, fresh_cache):
     runner.run(ds, "experiment1", ["zoom"])
-    steps = pd.DataFrame({"task": "zoom", "group": "motion", "policy": ["round-robin"] * 2,
-                          "step": [1, 2], "choice": ["agg", "zero_shot"], "ap_mean": [.5, .6],
-                          "ap_std": 0.0, "n_train": [25, 50], "n_pos": [5, 9], "reason": ""})
-    ResultsCache("experiment2", ds.fingerprint, Exp2Config()).save("zoom", steps)
+    ResultsCache("experiment2", ds.fingerprint, Exp2Config()).save("zoom", _steps())
     at = _page()
     at.query_params["task"] = "zoom"
     at.run()
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) == 4  # the task's curve, Fig 7, Fig 9, gains per task
-    assert "1 of" in at.caption[0].value
-    assert "round-robin" in at.dataframe[1].value.index  # Table 3 from the cached steps
+    # the task's Experiment 1 and 2 curves, Fig 7, Fig 9, gains per task, UCB lift per task
+    assert len(at.get("plotly_chart")) == 6
+    assert "Experiment 1 is cached for 1 of" in _captions(at)
+    assert "Experiment 2 (the authors' seven policies) is cached for 1 of" in _captions(at)
+    table3 = at.dataframe[1].value  # Table 3 from the cached steps, the authors' grouping
+    assert list(table3.index) == ["round-robin", "UCB (best of c = 0.01, 0.1)"]
+    assert "Experiment 1 + 2 (UCB (best of c = 0.01, 0.1))" in set(at.dataframe[2].value.method)
 
     at.query_params["task"] = "pan"
     at.run()
     assert not at.exception
-    assert any("not computed yet" in i.value for i in at.info)
+    assert any("Experiment 1 for **pan** is not computed yet" in i.value for i in at.info)
     at.button(key="exp_compute_one").click().run()
     assert not at.exception and not at.error
     assert runner.cached(ds, "experiment1", ["pan"]) is not None
-    assert not any("not computed yet" in i.value for i in at.info)
-    assert "2 of" in at.caption[0].value
+    assert not any("Experiment 1 for **pan**" in i.value for i in at.info)
+    assert any("Experiment 2 for **pan** is not computed yet" in i.value for i in at.info)
+    assert "Experiment 1 is cached for 2 of" in _captions(at)
 
 
 def test_page_reports_a_task_without_validation_positive(ds, fresh_cache):
@@ -167,9 +182,7 @@ def test_page_reruns_read_no_results_and_show_a_new_run(ds, fresh_cache, monkeyp
 
 def test_page_tables_are_the_single_summaries(ds, fresh_cache):
     exp1 = runner.run(ds, "experiment1", ["zoom", "pan"], SMALL).table
-    steps = pd.DataFrame({"task": "zoom", "group": "motion", "policy": ["round-robin"] * 2,
-                          "step": [1, 2], "choice": ["agg", "zero_shot"], "ap_mean": [.5, .6],
-                          "ap_std": 0.0, "n_train": [25, 50], "n_pos": [5, 9], "reason": ""})
+    steps = _steps()
     tables = summaries.page_tables(exp1, None)
     assert "table3" not in tables and tables["exp1_tasks"] == 2
     pd.testing.assert_frame_equal(tables["table2"], summaries.median_gain_table(exp1))
@@ -178,3 +191,31 @@ def test_page_tables_are_the_single_summaries(ds, fresh_cache):
     with_exp2 = summaries.page_tables(exp1, steps)
     assert with_exp2["exp2_tasks"] == 1
     pd.testing.assert_frame_equal(with_exp2["table3"], summaries.lift_percentiles(steps, exp1))
+    pd.testing.assert_frame_equal(with_exp2["lifts"], summaries.table3_lifts(steps, exp1))
+    pd.testing.assert_frame_equal(with_exp2["cumulative"],
+                                  summaries.cumulative_gain(steps, exp1))
+
+
+def test_page_computes_experiment2_for_a_task_with_the_cli_cache(ds, fresh_cache, monkeypatch):
+    """The button runs the default configuration into the cache the CLI reads (shortened
+    here to two steps) and the page then draws the task's processes."""
+    short = Exp2Config(max_labels=50, policies=("round-robin", "ucb-0.1"))
+    monkeypatch.setitem(runner.EXPERIMENTS, "experiment2",
+                        (runner.EXPERIMENTS["experiment2"][0], lambda: short))
+    at = _page()
+    at.query_params["task"] = "pan"
+    at.run()
+    assert any("Experiment 2 for **pan** is not computed yet" in i.value for i in at.info)
+    at.button(key="exp2_compute_one").click().run()
+    assert not at.exception and not at.error
+    steps = runner.cached(ds, "experiment2", ["pan"], short)
+    assert steps is not None and list(steps.step[:2]) == [0, 1]
+    assert cli_table_columns() <= set(steps.columns)
+    fig = next(c for c in at.get("plotly_chart") if "decision processes" in c.proto.spec)
+    assert "round-robin" in fig.proto.spec and "ucb-0.1" in fig.proto.spec
+    assert at.button(key="exp2_compute_all")  # the other tasks can be computed from here
+
+
+def cli_table_columns() -> set[str]:
+    return {"task", "policy", "step", "choice", "n_train", "n_pos", "ap_mean", "ap_std",
+            "reason"}
