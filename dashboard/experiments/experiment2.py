@@ -77,11 +77,6 @@ class Pool:
     def has_data(self, which: str) -> bool:
         return _size(self.sources[which]) > 0
 
-    def clashes(self, which: str) -> tuple[str, ...]:
-        """Keys of the source that the training set holds with the other label."""
-        pos, neg = self.sources[which] or ((), ())
-        return tuple(k for k in pos if k in self.neg) + tuple(k for k in neg if k in self.pos)
-
     def take(self, which: str, d: int) -> tuple["Pool", tuple[str, ...]]:
         """The pool after a step of ``d`` keys from ``which``, and the keys left out of it.
 
@@ -94,9 +89,9 @@ class Pool:
             return self, ()
         head, left_out = _head(src, d), ()
         if set(head[0]) & self.neg or set(head[1]) & self.pos:
-            left_out = self.clashes(which)
-            src = _minus(src, (tuple(k for k in src[0] if k in self.neg),
-                               tuple(k for k in src[1] if k in self.pos)))
+            clashes = (tuple(k for k in src[0] if k in self.neg),
+                       tuple(k for k in src[1] if k in self.pos))
+            src, left_out = _minus(src, clashes), clashes[0] + clashes[1]
             if not _size(src):
                 return replace(self, sources={**self.sources, which: None}), left_out
             head = _head(src, d)
@@ -222,6 +217,8 @@ def ucb(state: State, available: tuple[str, ...], step: int, rng, c: float) -> s
 
 @dataclass(frozen=True)
 class Policy:
+    """A registered policy: its choice function and whether it starts with each source."""
+
     choose: Callable[..., str | None]  # (state, available, step, rng) -> choice
     tries_each_first: bool = True  # steps 0-2 take agg, zero-shot, random (not dp.GreedyOracle)
 
@@ -317,7 +314,8 @@ class _Run:
         return _ap(self.score(self.pool.take(which, self.config.d)[0]))
 
     def warm_up(self) -> None:
-        """dp's ``EpsilonGreedyMean._warmup``: each source from scratch, gain over the worst."""
+        """dp's ``EpsilonGreedyMean._warmup``: each source from scratch, gain over the worst.
+        Only the bandits read the gains; the fits are shared, so every policy warms up."""
         aps = {c: _ap(self.score(self.pool.take(c, self.config.d)[0])) for c in CHOICES}
         worst = min((v, c) for c, v in aps.items())
         self.gains = {c: (aps[c] - worst[0],) for c in CHOICES}
