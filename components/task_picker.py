@@ -21,8 +21,10 @@ def task_picker(ds: Dataset, key: str, container=st.sidebar) -> str:
     wanted = st.query_params.get("task")
     default = wanted if wanted in tasks else tasks[0]
     groups = list(dict.fromkeys(ds.group(t) for t in tasks))
-    group_key, task_key = f"{key}_group", f"{key}_task"
-    if wanted in tasks and st.session_state.get(task_key) != wanted:
+    group_key, task_key, url_key = f"{key}_group", f"{key}_task", f"{key}_url_task"
+    # the URL wins only when it changed (a link, a deep link, back/forward): after the user
+    # picks another task the URL still holds the old one until this run rewrites it
+    if wanted in tasks and wanted != st.session_state.get(url_key):
         st.session_state[group_key] = ds.group(wanted)
         st.session_state[task_key] = wanted
     st.session_state.setdefault(group_key, ds.group(default))  # not index=: Streamlit warns
@@ -31,5 +33,5 @@ def task_picker(ds: Dataset, key: str, container=st.sidebar) -> str:
     if st.session_state.get(task_key) not in in_group:
         st.session_state[task_key] = in_group[0]
     task = container.selectbox("Task", in_group, key=task_key)
-    st.query_params["task"] = task
+    st.query_params["task"] = st.session_state[url_key] = task
     return task

@@ -341,3 +341,18 @@ def test_plain_text_escapes_what_markdown_would_read(text, shown):
 
     assert plain(text) == shown
     assert code("a`b") == "`a'b`"
+
+
+@pytest.mark.parametrize("page, key", [("pages/browse.py", "browse_task"),
+                                       ("pages/agreement.py", "agreement_task"),
+                                       ("pages/checkpoints.py", "checkpoints_task"),
+                                       ("pages/train.py", "train_task")])
+def test_picking_another_task_is_not_undone_by_the_url(ds, page, key):
+    at = run_page(page, TASK)
+    assert at.selectbox(key=key).value == TASK and at.query_params["task"] == TASK
+    other = next(t for t in ds.tasks if t != TASK and ds.group(t) == ds.group(TASK))
+    at.selectbox(key=key).set_value(other).run()
+    assert not at.exception
+    assert at.selectbox(key=key).value == other and at.query_params["task"] == other
+    at.run()  # and it stays
+    assert at.selectbox(key=key).value == other
