@@ -1,9 +1,10 @@
-"""The annotation store: the database that holds the human labels made in the app.
+"""The annotation store: the API over the database that holds the human labels made in the
+app (tables, engine and migrations in :mod:`.database`; undo in :mod:`.undo`).
 
-Owns the schema and its version, the tasks, the append-only event log, undo, and the retrain
-checkpoints. SQLite in WAL mode by default (``annotations.db`` in the state folder), or any
+Owns the tasks, the append-only event log, the derived labels and the retrain checkpoints.
+SQLite in WAL mode by default (``annotations.db`` in the state folder), or any
 SQLAlchemy URL (e.g. PostgreSQL for a team server). Only portable SQLAlchemy Core is used; the
-one SQLite-specific part is :func:`_make_engine` (PRAGMAs on connect).
+one SQLite-specific part is :func:`.database.make_engine` (PRAGMAs on connect).
 
 The log is append-only: one *action* (one user click) writes one *event* per key, in one
 transaction. Current labels are never stored, they are derived from the events: the last
@@ -16,139 +17,38 @@ processes may write the same database at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import (
-    Column,
-    DateTime,
-    Engine,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    Table,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
-    create_engine,
     delete,
     distinct,
-    event,
     exc,
     func,
     insert,
-    inspect,
     select,
-    update,
 )
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import Connection, make_url
 
-VALUES = ("positive", "negative", "skip", "delete")
-LABEL_VALUES = ("positive", "negative", "delete")  # the values that change a label
-PRIMARY = "primary"
-
-SCHEMA_VERSION = 1
-# MIGRATIONS[i] upgrades a database from schema version i + 1 to i + 2, inside the open
-# transaction; keep len(MIGRATIONS) == SCHEMA_VERSION - 1.
-MIGRATIONS: list[Callable[[Connection], None]] = []
-
-_RETRIES = 5  # for writes that lose a race on a unique constraint (undo, checkpoint seq, schema)
-
-
-class StoreError(RuntimeError):
-    """The annotation database cannot be used; ``str(err)`` names it and says what is wrong.
-
-    ``database`` is the file path (SQLite) or the URL without its password.
-    """
-
-    def __init__(self, database: str, message: str):
-        self.database = database
-        super().__init__(message)
-
-
-class _UTCDateTime(TypeDecorator):
-    """A timezone-aware UTC datetime on every backend (SQLite stores it naive, as UTC)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value}: give a timezone-aware one")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-metadata = MetaData()
-
-schema_version = Table(
-    "schema_version", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1: one row
-    Column("version", Integer, nullable=False),
+from .database import (
+    LABEL_VALUES,
+    PRIMARY,
+    RETRIES,
+    VALUES,
+    StoreError,
+    actions,
+    checkpoints,
+    display_name,
+    events,
+    explain,
+    make_engine,
+    prepare_schema,
+    tasks,
 )
-
-tasks = Table(
-    "tasks", metadata,
-    Column("name", Text, primary_key=True),
-    Column("description", Text, nullable=False),
-    Column("primary_annotator", Text, nullable=False),
-    Column("origin", Text, nullable=False),
-    Column("created", _UTCDateTime, nullable=False),
-)
-
-actions = Table(
-    "actions", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("task", Text, ForeignKey("tasks.name"), nullable=False),
-    Column("session", Text, nullable=False),
-    Column("time", _UTCDateTime, nullable=False),
-    # set on an undo action: the action it reversed (unique: an action is undone at most once)
-    Column("undoes", Integer, nullable=True, unique=True),
-    Index("ix_actions_task_session", "task", "session"),
-)
-
-events = Table(
-    "events", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("action", Integer, ForeignKey("actions.id"), nullable=False),
-    Column("task", Text, ForeignKey("tasks.name"), nullable=False),
-    Column("key", Text, nullable=False),
-    Column("value", Text, nullable=False),
-    Column("annotator", Text, nullable=False),
-    Column("role", Text, nullable=False),
-    Column("feed", Text, nullable=False),
-    Column("model_version", Integer, nullable=True),
-    Column("time", _UTCDateTime, nullable=False),
-    Column("session", Text, nullable=False),
-    Column("undoes", Integer, nullable=True),
-    Index("ix_events_task_key", "task", "key"),
-    Index("ix_events_task_session", "task", "session"),
-)
-
-checkpoints = Table(
-    "checkpoints", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("task", Text, ForeignKey("tasks.name"), nullable=False),
-    Column("seq", Integer, nullable=False),
-    Column("time", _UTCDateTime, nullable=False),
-    Column("model_version", Integer, nullable=False),
-    Column("pos", Text, nullable=False),      # JSON list of keys, sorted
-    Column("neg", Text, nullable=False),      # JSON list of keys, sorted
-    Column("metrics", Text, nullable=False),  # JSON object name -> float
-    UniqueConstraint("task", "seq", name="uq_checkpoints_task_seq"),
-)
+from .undo import undo_action, undone_ids
 
 
 def default_url(state_dir: Path) -> str:
@@ -170,60 +70,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _display_name(url: URL) -> str:
-    """The file path of a SQLite URL, else the URL with its password masked."""
-    if url.get_backend_name() == "sqlite":
-        db = url.database or ":memory:"
-        return db.removeprefix("file:").split("?", 1)[0]
-    return url.render_as_string(hide_password=True)
-
-
-def _make_engine(url: URL) -> Engine:
-    """The engine; for SQLite, set WAL, full sync, a 30 s busy timeout and foreign keys."""
-    if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    import sqlite3
-
-    engine = create_engine(url, connect_args={"timeout": 30})  # file db: QueuePool, any thread
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):
-        cur = dbapi_conn.cursor()
-        try:
-            cur.execute("PRAGMA busy_timeout=30000")
-            try:
-                cur.execute("PRAGMA journal_mode=WAL")
-            except sqlite3.OperationalError as err:
-                if "readonly" not in str(err):
-                    raise  # a read-only database not in WAL mode is still readable as it is
-            cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA foreign_keys=ON")
-        finally:
-            cur.close()
-
-    return engine
-
-
-def _explain(name: str, doing: str, err: exc.DBAPIError) -> str:
-    """A user-facing message for a database error while ``doing`` ("save to", "read", "open")."""
-    detail = str(getattr(err, "orig", None) or err).strip()
-    low = detail.lower()
-    head = f"Cannot {doing} the annotation database {name}"
-    kept = "Nothing already saved is lost"
-    if "readonly" in low or "read-only" in low or "read only" in low:
-        return f"{head}: it is read-only. {kept}; labeling resumes when it is writable again."
-    if "disk is full" in low or "no space" in low:
-        return (f"{head}: the disk is full. {kept}; labeling resumes when there is space "
-                "again.")
-    if "database is locked" in low or "database is busy" in low:
-        return (f"{head}: another program kept it locked for more than 30 s. {kept}; "
-                "try again.")
-    if "unable to open" in low or "could not connect" in low or "connection refused" in low:
-        return (f"Cannot open the annotation database {name}: check that it exists, that its "
-                f"folder is readable and writable, or that its server is up ({detail}).")
-    return f"{head}: {detail}"
-
-
 class Store:
     """The annotation database. ``url`` is its URL with the password masked; ``name`` is the
     file path (SQLite) or that URL, as used in messages."""
@@ -231,11 +77,11 @@ class Store:
     def __init__(self, url: str):
         parsed = make_url(url)
         self.url = parsed.render_as_string(hide_password=True)
-        self.name = _display_name(parsed)
-        self._engine = _make_engine(parsed)
+        self.name = display_name(parsed)
+        self._engine = make_engine(parsed)
         try:
             with self._guard("open"):
-                _prepare_schema(self._engine, self.name)
+                prepare_schema(self._engine, self.name)
         except BaseException:
             self._engine.dispose()
             raise
@@ -261,7 +107,7 @@ class Store:
             yield
         except (exc.OperationalError, exc.InternalError) as err:
             self._engine.dispose()
-            raise StoreError(self.name, _explain(self.name, doing, err)) from err
+            raise StoreError(self.name, explain(self.name, doing, err)) from err
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -362,10 +208,10 @@ class Store:
         by another action keeps that newer label and is not returned. In the primary role a
         label is one per key; in other roles one per (key, annotator), as in :meth:`votes`.
         """
-        for _ in range(_RETRIES):
+        for _ in range(RETRIES):
             try:
                 with self._write() as conn:
-                    return _undo(conn, task, session)
+                    return undo_action(conn, task, session)
             except exc.IntegrityError:  # the same action was undone concurrently: look again
                 continue
         return []
@@ -418,7 +264,7 @@ class Store:
         e = events
         query = (select(e.c.key).distinct()
                  .where(e.c.task == task, e.c.undoes.is_(None),
-                        e.c.action.not_in(_undone_ids(task))))
+                        e.c.action.not_in(undone_ids(task))))
         if session is not None:
             query = query.where(e.c.session == session)
         with self._read() as conn:
@@ -452,7 +298,7 @@ class Store:
         row = dict(task=task, model_version=int(model_version),
                    pos=json.dumps(sorted(map(str, pos))), neg=json.dumps(sorted(map(str, neg))),
                    metrics=json.dumps({str(k): float(v) for k, v in metrics.items()}))
-        for _ in range(_RETRIES):
+        for _ in range(RETRIES):
             try:
                 with self._write() as conn:
                     self._require_task(conn, task)
@@ -530,105 +376,3 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
 def _task_dict(row) -> dict:
     return dict(name=row["name"], description=row["description"],
                 primary=row["primary_annotator"], origin=row["origin"], created=row["created"])
-
-
-def _undone_ids(task: str):
-    """A subquery of the action ids of ``task`` that were undone."""
-    return select(actions.c.undoes).where(actions.c.task == task, actions.c.undoes.is_not(None))
-
-
-def _slot(role: str, key: str, annotator: str) -> tuple:
-    """What one label belongs to: the key in the primary role, else (key, annotator)."""
-    return (role, key) if role == PRIMARY else (role, key, annotator)
-
-
-def _undo(conn: Connection, task: str, session: str) -> list[str]:
-    """Undo inside an open write transaction (see Store.undo)."""
-    a, e = actions, events
-    target = conn.scalar(select(func.max(a.c.id)).where(
-        a.c.task == task, a.c.session == session, a.c.undoes.is_(None),
-        a.c.id.not_in(_undone_ids(task))))
-    if target is None:
-        return []
-    now = _now()
-    # claim the action first: a concurrent undo of it fails on the unique constraint
-    new = conn.execute(insert(a).values(task=task, session=session, time=now,
-                                        undoes=target)).inserted_primary_key[0]
-    mine = conn.execute(select(e).where(e.c.action == target).order_by(e.c.id)).mappings().all()
-    # the effective history of those keys: label events not undone and not undo events
-    history = conn.execute(
-        select(e.c.id, e.c.key, e.c.role, e.c.annotator, e.c.value, e.c.feed,
-               e.c.model_version)
-        .where(e.c.task == task, e.c.key.in_(select(e.c.key).where(e.c.action == target)),
-               e.c.value.in_(LABEL_VALUES), e.c.undoes.is_(None),
-               e.c.action.not_in(_undone_ids(task)))
-        .order_by(e.c.id)).all()
-    by_slot: dict[tuple, list] = {}
-    for h in history:
-        by_slot.setdefault(_slot(h.role, h.key, h.annotator), []).append(h)
-
-    first: dict[tuple, int] = {}
-    last_label: dict[tuple, dict] = {}
-    for ev in mine:
-        s = _slot(ev["role"], ev["key"], ev["annotator"])
-        first.setdefault(s, ev["id"])
-        if ev["value"] in LABEL_VALUES:
-            last_label[s] = ev
-    touched, restore = [], []
-    for s, start in first.items():
-        ev = last_label.get(s)
-        if ev is None:  # only skipped: nothing to restore, the key is simply unseen again
-            touched.append(s[1])
-            continue
-        hist = by_slot.get(s, [])
-        if any(h.id > ev["id"] for h in hist):
-            continue  # relabeled since by another action: keep the newer label
-        before = [h for h in hist if h.id < start]
-        # the previous label as it was (who, from which feed and model), or a delete
-        src = before[-1]._mapping if before else dict(ev, value="delete")
-        restore.append(dict(action=new, task=task, key=ev["key"], value=src["value"],
-                            annotator=src["annotator"], role=ev["role"], feed=src["feed"],
-                            model_version=src["model_version"], time=now, session=session,
-                            undoes=target))
-        touched.append(s[1])
-    if restore:
-        conn.execute(insert(e), restore)
-    return list(dict.fromkeys(touched))
-
-
-def _prepare_schema(engine: Engine, name: str) -> None:
-    """Create the schema of a new database, or check and migrate an existing one."""
-    for attempt in range(_RETRIES):
-        try:
-            with engine.begin() as conn:
-                _migrate(conn, name)
-            return
-        except (exc.IntegrityError, exc.OperationalError, exc.ProgrammingError) as err:
-            racing = isinstance(err, exc.IntegrityError) or "already exists" in str(err)
-            if not racing or attempt == _RETRIES - 1:  # another process creates it too: retry
-                raise
-
-
-def _migrate(conn: Connection, name: str) -> None:
-    assert len(MIGRATIONS) == SCHEMA_VERSION - 1, "one migration step per schema version"
-    found = None
-    if inspect(conn).has_table(schema_version.name):
-        found = conn.scalar(select(schema_version.c.version).where(schema_version.c.id == 1))
-    if found is None:  # a new database (maybe being created by another process right now)
-        metadata.create_all(conn)
-        conn.execute(insert(schema_version).values(id=1, version=SCHEMA_VERSION))
-        return
-    if found < 1:
-        raise StoreError(name, f"The annotation database {name} has no valid schema version "
-                               f"({found!r}); it was not made by this app.")
-    if found > SCHEMA_VERSION:
-        raise StoreError(name, f"The annotation database {name} was written by a newer "
-                               f"version of the app (schema version {found}; this app knows "
-                               f"up to {SCHEMA_VERSION}). Upgrade the app to open it; nothing "
-                               "was changed.")
-    for step in MIGRATIONS[found - 1:]:
-        step(conn)
-    if found < SCHEMA_VERSION:
-        conn.execute(update(schema_version).where(schema_version.c.id == 1)
-                     .values(version=SCHEMA_VERSION))
-    metadata.create_all(conn)  # checkfirst: adds only what is missing

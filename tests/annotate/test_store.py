@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from dashboard.annotate import store as store_mod
+from dashboard.annotate import database
 from dashboard.annotate.store import VALUES, StoreError, default_url, open_store
 
 WORKER = Path(__file__).with_name("store_worker.py")
@@ -408,8 +408,8 @@ def test_unopenable_database(tmp_path):
 def test_url_password_is_masked():
     from sqlalchemy.engine import make_url
 
-    from dashboard.annotate.store import _display_name
-    name = _display_name(make_url("postgresql://ann:s3cret@db.example/labels"))
+    from dashboard.annotate.database import display_name
+    name = display_name(make_url("postgresql://ann:s3cret@db.example/labels"))
     assert "s3cret" not in name and "db.example/labels" in name
 
 
@@ -492,8 +492,8 @@ def test_older_schema_is_migrated(store, url, monkeypatch):
         calls.append(1)
         conn.execute(text("CREATE TABLE extra (x INTEGER)"))
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [step])
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(database, "MIGRATIONS", [step])
     migrated = open_store(url)
     assert calls == [1]
     assert _label_map(migrated, "t") == {"k1": True}

@@ -1,0 +1,228 @@
+"""The annotation database itself: its tables, schema version and migrations, the engine
+(SQLite in WAL mode, or any SQLAlchemy URL), and the user-facing error for a database that
+cannot be opened or written. :mod:`.store` is the API over it."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    exc,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import URL, Connection
+
+VALUES = ("positive", "negative", "skip", "delete")
+LABEL_VALUES = ("positive", "negative", "delete")  # the values that change a label
+PRIMARY = "primary"
+RETRIES = 5  # for writes that lose a race on a unique constraint (undo, checkpoint seq, schema)
+
+SCHEMA_VERSION = 1
+# MIGRATIONS[i] upgrades a database from schema version i + 1 to i + 2, inside the open
+# transaction; keep len(MIGRATIONS) == SCHEMA_VERSION - 1.
+MIGRATIONS: list[Callable[[Connection], None]] = []
+
+VALUES = ("positive", "negative", "skip", "delete")
+LABEL_VALUES = ("positive", "negative", "delete")  # the values that change a label
+PRIMARY = "primary"
+RETRIES = 5  # for writes that lose a race on a unique constraint (undo, checkpoint seq, schema)
+
+
+class StoreError(RuntimeError):
+    """The annotation database cannot be used; ``str(err)`` names it and says what is wrong.
+
+    ``database`` is the file path (SQLite) or the URL without its password.
+    """
+
+    def __init__(self, database: str, message: str):
+        self.database = database
+        super().__init__(message)
+
+
+class _UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite stores it naive, as UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value}: give a timezone-aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1: one row
+    Column("version", Integer, nullable=False),
+)
+
+tasks = Table(
+    "tasks", metadata,
+    Column("name", Text, primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("primary_annotator", Text, nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("created", _UTCDateTime, nullable=False),
+)
+
+actions = Table(
+    "actions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task", Text, ForeignKey("tasks.name"), nullable=False),
+    Column("session", Text, nullable=False),
+    Column("time", _UTCDateTime, nullable=False),
+    # set on an undo action: the action it reversed (unique: an action is undone at most once)
+    Column("undoes", Integer, nullable=True, unique=True),
+    Index("ix_actions_task_session", "task", "session"),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", Integer, ForeignKey("actions.id"), nullable=False),
+    Column("task", Text, ForeignKey("tasks.name"), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("annotator", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("feed", Text, nullable=False),
+    Column("model_version", Integer, nullable=True),
+    Column("time", _UTCDateTime, nullable=False),
+    Column("session", Text, nullable=False),
+    Column("undoes", Integer, nullable=True),
+    Index("ix_events_task_key", "task", "key"),
+    Index("ix_events_task_session", "task", "session"),
+)
+
+checkpoints = Table(
+    "checkpoints", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task", Text, ForeignKey("tasks.name"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("time", _UTCDateTime, nullable=False),
+    Column("model_version", Integer, nullable=False),
+    Column("pos", Text, nullable=False),      # JSON list of keys, sorted
+    Column("neg", Text, nullable=False),      # JSON list of keys, sorted
+    Column("metrics", Text, nullable=False),  # JSON object name -> float
+    UniqueConstraint("task", "seq", name="uq_checkpoints_task_seq"),
+)
+
+
+def display_name(url: URL) -> str:
+    """The file path of a SQLite URL, else the URL with its password masked."""
+    if url.get_backend_name() == "sqlite":
+        db = url.database or ":memory:"
+        return db.removeprefix("file:").split("?", 1)[0]
+    return url.render_as_string(hide_password=True)
+
+
+def make_engine(url: URL) -> Engine:
+    """The engine; for SQLite, set WAL, full sync, a 30 s busy timeout and foreign keys."""
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    import sqlite3
+
+    engine = create_engine(url, connect_args={"timeout": 30})  # file db: QueuePool, any thread
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute("PRAGMA busy_timeout=30000")
+            try:
+                cur.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as err:
+                if "readonly" not in str(err):
+                    raise  # a read-only database not in WAL mode is still readable as it is
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cur.close()
+
+    return engine
+
+
+def explain(name: str, doing: str, err: exc.DBAPIError) -> str:
+    """A user-facing message for a database error while ``doing`` ("save to", "read", "open")."""
+    detail = str(getattr(err, "orig", None) or err).strip()
+    low = detail.lower()
+    head = f"Cannot {doing} the annotation database {name}"
+    kept = "Nothing already saved is lost"
+    if "readonly" in low or "read-only" in low or "read only" in low:
+        return f"{head}: it is read-only. {kept}; labeling resumes when it is writable again."
+    if "disk is full" in low or "no space" in low:
+        return (f"{head}: the disk is full. {kept}; labeling resumes when there is space "
+                "again.")
+    if "database is locked" in low or "database is busy" in low:
+        return (f"{head}: another program kept it locked for more than 30 s. {kept}; "
+                "try again.")
+    if "unable to open" in low or "could not connect" in low or "connection refused" in low:
+        return (f"Cannot open the annotation database {name}: check that it exists, that its "
+                f"folder is readable and writable, or that its server is up ({detail}).")
+    return f"{head}: {detail}"
+
+
+def prepare_schema(engine: Engine, name: str) -> None:
+    """Create the schema of a new database, or check and migrate an existing one."""
+    for attempt in range(RETRIES):
+        try:
+            with engine.begin() as conn:
+                _migrate(conn, name)
+            return
+        except (exc.IntegrityError, exc.OperationalError, exc.ProgrammingError) as err:
+            racing = isinstance(err, exc.IntegrityError) or "already exists" in str(err)
+            if not racing or attempt == RETRIES - 1:  # another process creates it too: retry
+                raise
+
+
+def _migrate(conn: Connection, name: str) -> None:
+    assert len(MIGRATIONS) == SCHEMA_VERSION - 1, "one migration step per schema version"
+    found = None
+    if inspect(conn).has_table(schema_version.name):
+        found = conn.scalar(select(schema_version.c.version).where(schema_version.c.id == 1))
+    if found is None:  # a new database (maybe being created by another process right now)
+        metadata.create_all(conn)
+        conn.execute(insert(schema_version).values(id=1, version=SCHEMA_VERSION))
+        return
+    if found < 1:
+        raise StoreError(name, f"The annotation database {name} has no valid schema version "
+                               f"({found!r}); it was not made by this app.")
+    if found > SCHEMA_VERSION:
+        raise StoreError(name, f"The annotation database {name} was written by a newer "
+                               f"version of the app (schema version {found}; this app knows "
+                               f"up to {SCHEMA_VERSION}). Upgrade the app to open it; nothing "
+                               "was changed.")
+    for step in MIGRATIONS[found - 1:]:
+        step(conn)
+    if found < SCHEMA_VERSION:
+        conn.execute(update(schema_version).where(schema_version.c.id == 1)
+                     .values(version=SCHEMA_VERSION))
+    metadata.create_all(conn)  # checkfirst: adds only what is missing
