@@ -46,9 +46,9 @@ class Batch:
 def current_model(ds: Dataset, store: Store, task: str, force: bool = False,
                   spec=loop.FAST) -> loop.Retrain:
     """The task's model in this session; retrained (and checkpointed) when missing, when the
-    task changed, or when ``force``."""
+    task or the data folder changed, or when ``force``."""
     held = st.session_state.get(_MODEL)
-    if force or held is None or held.labeled.label != task:
+    if force or held is None or held.labeled.label != task or held.labeled.source is not ds:
         held = loop.retrain(ds, store, task, spec)
         st.session_state[_MODEL] = held
         st.session_state.pop(f"{_MODEL}_scores", None)
