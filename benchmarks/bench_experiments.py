@@ -71,7 +71,7 @@ def plain_loop(ds: Dataset, task: str, fits: TaskFits) -> dict[tuple, float]:
     sets = {(m, n): source_pairs(fits, m, n) for m in SOURCES for n in (25, 50, 100, 500, 1000)}
     sets.update({(CHECKPOINT, i): [(k, True) for k in cp.pos - fits.val_keys]
                  + [(k, False) for k in cp.neg - fits.val_keys]
-                 for i, cp in enumerate(fits.checkpoints)})
+                 for i, cp in enumerate(fits.checkpoints, 1)})  # numbered from 1, as the table
     out = {}
     for cell, pairs in sets.items():
         pos = sorted({k for k, v in pairs if v})
@@ -149,7 +149,8 @@ def main() -> None:
     if args.exp2_tasks:
         tasks = list(ds.tasks[:args.exp2_tasks])
         exp2 = runner.run(ds, "experiment2", tasks, jobs=args.jobs)
-        rows += [{"metric": f"Experiment 2, {len(tasks)} tasks, 6 policies: wall",
+        policies = len(runner.EXPERIMENTS["experiment2"][1]().policies)
+        rows += [{"metric": f"Experiment 2, {len(tasks)} tasks, {policies} policies: wall",
                   "value": exp2.wall, "unit": "s"},
                  {"metric": "  fits performed", "value": exp2.fits, "unit": ""},
                  {"metric": "  per task (mean, one job)",
