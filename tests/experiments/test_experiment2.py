@@ -9,9 +9,16 @@ import pytest
 
 from dashboard import cli
 from dashboard.experiments import experiment2 as e2
-from dashboard.experiments import summaries, task_fits
-from dashboard.experiments.experiment1 import CHECKPOINT, COMBINED, RANDOM, VA, ZERO_SHOT
-from dashboard.experiments.experiment2 import CHOICES, Exp2Config, Pool, State
+from dashboard.experiments import policies, summaries, task_fits
+from dashboard.experiments.experiment1 import (
+    CHECKPOINT,
+    COMBINED,
+    RANDOM,
+    VA,
+    ZERO_SHOT,
+)
+from dashboard.experiments.experiment2 import CHOICES, Exp2Config, Pool
+from dashboard.experiments.policies import State
 from dashboard.experiments.task_fits import TaskFits
 from dashboard.method.evaluation import BootstrapAP, in_validation
 from dashboard.method.training import TrainingResult
@@ -107,31 +114,31 @@ def test_ucb_formula_first_unchosen_then_the_first_best():
     # agg: 0.10 + 0.1 sqrt(log t / 1); zero-shot: 0.15 + 0.1 sqrt(log t / 4); equal at t = e
     s = state({"agg": (0.1,), "zero_shot": (0.1, 0.2, 0.15, 0.15), "random": (0.0,)},
               {"agg": 1, "zero_shot": 4, "random": 1})
-    assert e2.ucb(s, CHOICES, 1, None, c=0.1) == "zero_shot"  # t = 2 < e
-    assert e2.ucb(s, CHOICES, 2, None, c=0.1) == "agg"  # t = 3 > e
+    assert policies.ucb(s, CHOICES, 1, None, c=0.1) == "zero_shot"  # t = 2 < e
+    assert policies.ucb(s, CHOICES, 2, None, c=0.1) == "agg"  # t = 3 > e
     tied = state({c: (0.2,) for c in CHOICES})
-    assert e2.ucb(tied, CHOICES, 5, None, c=0.01) == "agg"  # the first in dp's order
-    assert e2.ucb(tied, ("zero_shot", "random"), 5, None, c=0.01) == "zero_shot"
+    assert policies.ucb(tied, CHOICES, 5, None, c=0.01) == "agg"  # the first in dp's order
+    assert policies.ucb(tied, ("zero_shot", "random"), 5, None, c=0.01) == "zero_shot"
     fresh = state({c: (0.2,) for c in CHOICES}, {"agg": 3, "zero_shot": 0, "random": 0})
-    assert e2.ucb(fresh, CHOICES, 5, None, c=0.01) == "zero_shot"
+    assert policies.ucb(fresh, CHOICES, 5, None, c=0.01) == "zero_shot"
 
 
 def test_epsilon_greedy_ties_go_to_the_greatest_name_and_draws_use_the_step_seed():
     tied = state({c: (0.2,) for c in CHOICES})
-    assert e2.epsilon_greedy(tied, CHOICES, 3, np.random.RandomState(4), epsilon=0) == "zero_shot"
+    assert policies.epsilon_greedy(tied, CHOICES, 3, np.random.RandomState(4), epsilon=0) == "zero_shot"
     rs = np.random.RandomState(4)
     rs.rand()
     expected = str(rs.choice(CHOICES))
-    assert e2.epsilon_greedy(tied, CHOICES, 3, np.random.RandomState(4), epsilon=1) == expected
+    assert policies.epsilon_greedy(tied, CHOICES, 3, np.random.RandomState(4), epsilon=1) == expected
 
 
 def test_greedy_oracle_policy_first_best_then_the_fallback():
     aps = {"agg": None, "zero_shot": 0.4, "random": 0.4}
-    assert e2.greedy_oracle(state({}, step_ap=aps.get), CHOICES, 0, None) == "zero_shot"
+    assert policies.greedy_oracle(state({}, step_ap=aps.get), CHOICES, 0, None) == "zero_shot"
     worked_around = {"agg": 0.0, "zero_shot": 0.3, "random": 0.5}
-    assert e2.greedy_oracle(state({}, fallback_ap=worked_around.get), CHOICES, 0,
+    assert policies.greedy_oracle(state({}, fallback_ap=worked_around.get), CHOICES, 0,
                             None) == "random"
-    assert e2.greedy_oracle(state({}), CHOICES, 0, None) is None
+    assert policies.greedy_oracle(state({}), CHOICES, 0, None) is None
 
 
 def test_random_draws_are_seeded_with_seed_plus_step():
