@@ -21,35 +21,40 @@ st.title("AP versus number of labels")
 ds = require_dataset()
 one_tab, all_tab = st.tabs(["One task", "All tasks"])
 
-with one_tab:
-    task = task_picker(ds, "exp", container=st)
-    table = cache.experiment_results(ds, "experiment1", [task])
+
+def task_results(experiment: str, task: str, result_column: str, button: str, missing: str,
+                 key: str):
+    """The task's cached results, or None after offering to compute them (not computed) or
+    saying why there are none (every row failed, its reason shown)."""
+    table = cache.experiment_results(ds, experiment, [task])
     if table is None:
-        st.info(f"Experiment 1 for **{task}** is not computed yet (or the data changed).")
-        if st.button("Compute this task", key="exp_compute_one", icon=":material/play_arrow:"):
-            compute(ds, "experiment1", [task])
+        st.info(missing)
+        if st.button(button, key=key, icon=":material/play_arrow:"):
+            compute(ds, experiment, [task])
             st.rerun()
-    elif table["ap_mean"].isna().all():
+    elif table[result_column].isna().all():
         st.error(f"No result for {task}: {plain(table['reason'].iloc[0])}",
                  icon=":material/error:")
     else:
+        return table
+    return None
+
+
+with one_tab:
+    task = task_picker(ds, "exp", container=st)
+    table = task_results("experiment1", task, "ap_mean", "Compute this task",
+                         f"Experiment 1 for **{task}** is not computed yet (or the data "
+                         "changed).", "exp_compute_one")
+    if table is not None:
         for reason in table.loc[table["reason"] != "", "reason"].unique():
             st.warning(plain(reason), icon=":material/warning:")
         chart(ap_vs_labels(table, task), table, key="exp_task")
 
     st.subheader("Decision processes (Experiment 2)")
-    steps = cache.experiment_results(ds, "experiment2", [task])
-    if steps is None:
-        st.info(f"Experiment 2 for **{task}** is not computed yet: seven policies of 40 steps "
-                "of 25 labels (about a minute per task).")
-        if st.button("Compute Experiment 2 for this task", key="exp2_compute_one",
-                     icon=":material/play_arrow:"):
-            compute(ds, "experiment2", [task])
-            st.rerun()
-    elif steps["step"].isna().all():
-        st.error(f"No result for {task}: {plain(steps['reason'].iloc[0])}",
-                 icon=":material/error:")
-    else:
+    steps = task_results("experiment2", task, "step", "Compute Experiment 2 for this task",
+                         f"Experiment 2 for **{task}** is not computed yet: seven policies of "
+                         "40 steps of 25 labels (about a minute per task).", "exp2_compute_one")
+    if steps is not None:
         va_best = None if table is None else best_checkpoint_ap(table).get(task)
         chart(policy_curves(steps, task, va_best), steps, key="exp2_task")
         st.caption("Each marker is a step of 25 labels; its shape is the source the step took. "
