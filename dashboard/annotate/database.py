@@ -3,8 +3,10 @@
 cannot be opened or written. :mod:`.store` is the API over it."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC
+from pathlib import Path
 
 from sqlalchemy import (
     Column,
@@ -176,7 +178,8 @@ def explain(name: str, doing: str, err: exc.DBAPIError) -> str:
     low = detail.lower()
     head = f"Cannot {doing} the annotation database {name}"
     kept = "Nothing already saved is lost"
-    if "readonly" in low or "read-only" in low or "read only" in low:
+    if ("readonly" in low or "read-only" in low or "read only" in low
+            or "unable to open" in low and _in_read_only_folder(name)):
         return f"{head}: it is read-only. {kept}; labeling resumes when it is writable again."
     if "disk is full" in low or "no space" in low:
         return (f"{head}: the disk is full. {kept}; labeling resumes when there is space "
@@ -188,6 +191,14 @@ def explain(name: str, doing: str, err: exc.DBAPIError) -> str:
         return (f"Cannot open the annotation database {name}: check that it exists, that its "
                 f"folder is readable and writable, or that its server is up ({detail}).")
     return f"{head}: {detail}"
+
+
+def _in_read_only_folder(name: str) -> bool:
+    """A SQLite file that exists in a folder that cannot be written (a read-only file
+    system, or permissions): SQLite then says only "unable to open", since WAL mode needs to
+    write beside the file even to read it (tests/annotate/test_store_faults.py)."""
+    path = Path(name)
+    return path.is_file() and not os.access(path.parent, os.W_OK)
 
 
 def prepare_schema(engine: Engine, name: str) -> None:
