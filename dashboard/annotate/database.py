@@ -30,20 +30,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, Connection
 
-VALUES = ("positive", "negative", "skip", "delete")
-LABEL_VALUES = ("positive", "negative", "delete")  # the values that change a label
-PRIMARY = "primary"
-RETRIES = 5  # for writes that lose a race on a unique constraint (undo, checkpoint seq, schema)
-
-SCHEMA_VERSION = 1
-# MIGRATIONS[i] upgrades a database from schema version i + 1 to i + 2, inside the open
-# transaction; keep len(MIGRATIONS) == SCHEMA_VERSION - 1.
-MIGRATIONS: list[Callable[[Connection], None]] = []
+from ..dataset.folder import RANDOM, ZERO_SHOT
 
 VALUES = ("positive", "negative", "skip", "delete")
 LABEL_VALUES = ("positive", "negative", "delete")  # the values that change a label
 PRIMARY = "primary"
+SECONDARY = "secondary"
+BASELINES = (RANDOM, ZERO_SHOT)  # the baseline (cmp) lists; each is also the role of its labels
 RETRIES = 5  # for writes that lose a race on a unique constraint (undo, checkpoint seq, schema)
+
+SCHEMA_VERSION = 2
+
 
 
 class StoreError(RuntimeError):
@@ -124,6 +121,24 @@ events = Table(
     Index("ix_events_task_session", "task", "session"),
 )
 
+# the secondaries asked to re-label a task's primary labels (blind), in the order asked
+assignments = Table(
+    "assignments", metadata,
+    Column("task", Text, ForeignKey("tasks.name"), primary_key=True),
+    Column("annotator", Text, primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("time", _UTCDateTime, nullable=False),
+)
+
+# a task's baseline samples (cmp lists): the keys of each list in the order they are labeled
+baseline_items = Table(
+    "baseline_items", metadata,
+    Column("task", Text, ForeignKey("tasks.name"), primary_key=True),
+    Column("list", Text, primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("key", Text, nullable=False),
+)
+
 checkpoints = Table(
     "checkpoints", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -136,6 +151,17 @@ checkpoints = Table(
     Column("metrics", Text, nullable=False),  # JSON object name -> float
     UniqueConstraint("task", "seq", name="uq_checkpoints_task_seq"),
 )
+
+
+def _add_team_tables(conn: Connection) -> None:
+    """Version 1 to 2: the tables of blind re-labeling and of the baseline lists."""
+    for table in (assignments, baseline_items):
+        table.create(conn, checkfirst=True)
+
+
+# MIGRATIONS[i] upgrades a database from schema version i + 1 to i + 2, inside the open
+# transaction; keep len(MIGRATIONS) == SCHEMA_VERSION - 1.
+MIGRATIONS: list[Callable[[Connection], None]] = [_add_team_tables]
 
 
 def display_name(url: URL) -> str:

@@ -1,6 +1,6 @@
 """Labels in and out of the store in the released layout: export a store task as
-``agg/{task}.json`` (its annotator as primary) and ``checkpoints/{task}.json`` (every retrain,
-oldest first); import a released task's labels (its latest checkpoint or its agg labels) as
+``agg/{task}.json`` (the primary's and the secondaries' votes), ``checkpoints/{task}.json``
+(every retrain, oldest first) and ``cmp/{task}.json`` (its baseline lists, once drawn); import a released task's labels (its latest checkpoint or its agg labels) as
 the starting point of a store task."""
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from ..dataset.folder import Dataset
 from ..dataset.jsonfiles import expect, parse_pos_neg, read_json
 from ..dataset.tasks import check_task_name
 from ..method.labeled import LabeledDataset
-from . import loop
+from . import loop, team
+from .database import BASELINES
 from .store import Store
 
 IMPORT_FEED = "import"
@@ -29,24 +30,6 @@ def _write_json(path: Path, value) -> None:
     os.replace(tmp, path)
 
 
-def primary_of(store: Store, task: str) -> str:
-    """The task's primary annotator: as recorded, else whoever gave most current labels."""
-    info = store.task(task) or {}
-    if info.get("primary"):
-        return info["primary"]
-    labels = store.labels(task)
-    return labels["annotator"].mode().iloc[0] if len(labels) else "unknown"
-
-
-def agg_document(store: Store, task: str) -> dict:
-    """The task's current labels in the release's agg schema, one annotator (the primary):
-    ``pos_cnt`` is that annotator's vote (0 or 1) and ``agg`` equals it."""
-    labels = store.labels(task)
-    return {"primary": primary_of(store, task), "secondaries": [],
-            "data": [{"key": k, "primary": bool(v), "secondaries": {}, "agg": bool(v),
-                      "pos_cnt": int(v)} for k, v in zip(labels["key"], labels["label"])]}
-
-
 def checkpoints_document(store: Store, task: str) -> list[dict]:
     """The task's checkpoints in the release's schema: ``[{"pos": [...], "neg": [...]}]``,
     oldest first."""
@@ -54,26 +37,32 @@ def checkpoints_document(store: Store, task: str) -> list[dict]:
 
 
 def agg_json(store: Store, task: str) -> str:
-    return json.dumps(agg_document(store, task))
+    return json.dumps(team.agg_document(store, task))
 
 
 def checkpoints_json(store: Store, task: str) -> str:
     return json.dumps(checkpoints_document(store, task))
 
 
-def export_task(store: Store, task: str, out: str | Path) -> list[Path]:
-    """Write ``out/agg/{task}.json`` and ``out/checkpoints/{task}.json``; returns the paths.
+def cmp_json(store: Store, task: str) -> str:
+    return json.dumps(team.cmp_document(store, task))
 
-    Only what the store holds for the task is written, nothing from a data folder.
-    """
+
+def export_task(store: Store, task: str, out: str | Path) -> list[Path]:
+    """Write the task in the released layout under ``out``: ``agg/{task}.json``,
+    ``checkpoints/{task}.json`` and, once its baselines are drawn, ``cmp/{task}.json``;
+    returns the paths. Only what the store holds for the task is written."""
     check_task_name(task)
     if store.task(task) is None:
         raise ValueError(f"no task {task!r} in the annotation store {store.name}")
-    out = Path(out)
-    agg_path, cp_path = out / "agg" / f"{task}.json", out / "checkpoints" / f"{task}.json"
-    _write_json(agg_path, agg_document(store, task))
-    _write_json(cp_path, checkpoints_document(store, task))
-    return [agg_path, cp_path]
+    documents = {"agg": team.agg_document(store, task),
+                 "checkpoints": checkpoints_document(store, task)}
+    if any(store.baseline(task, name) for name in BASELINES):
+        documents["cmp"] = team.cmp_document(store, task)
+    paths = [Path(out) / sub / f"{task}.json" for sub in documents]
+    for path, document in zip(paths, documents.values()):
+        _write_json(path, document)
+    return paths
 
 
 def read_released(data_dir: str | Path, task: str,

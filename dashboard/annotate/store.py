@@ -34,12 +34,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, make_url
 
 from .database import (
+    BASELINES,
     LABEL_VALUES,
     PRIMARY,
     RETRIES,
     VALUES,
     StoreError,
     actions,
+    assignments,
+    baseline_items,
     checkpoints,
     display_name,
     events,
@@ -105,7 +108,7 @@ class Store:
         afresh (e.g. once the file is writable again)."""
         try:
             yield
-        except (exc.OperationalError, exc.InternalError) as err:
+        except (exc.OperationalError, exc.InternalError, exc.ProgrammingError) as err:
             self._engine.dispose()
             raise StoreError(self.name, explain(self.name, doing, err)) from err
 
@@ -154,7 +157,7 @@ class Store:
     def delete_task(self, name: str) -> None:
         """Remove a task with its events, actions and checkpoints (no-op if unknown)."""
         with self._write() as conn:
-            for table in (events, checkpoints, actions):
+            for table in (events, checkpoints, actions, assignments, baseline_items):
                 conn.execute(delete(table).where(table.c.task == name))
             conn.execute(delete(tasks).where(tasks.c.name == name))
 
@@ -288,6 +291,91 @@ class Store:
             df[col] = df[col].astype("Int64")
         df["time"] = pd.to_datetime(df["time"], utc=True)
         return df
+
+    # ---- the team: secondaries and baseline lists -----------------------------------------------
+
+    def assign_secondaries(self, task: str, names: list[str]) -> list[str]:
+        """Ask ``names`` to re-label the task's primary labels (blind); returns the
+        secondaries after the change, in the order asked. Names already asked are kept;
+        the primary annotator cannot be a secondary (ValueError)."""
+        names = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+        primary = (self.task(task) or {}).get("primary", "")
+        if primary and primary in names:
+            raise ValueError(f"{primary!r} is the primary annotator of {task!r}: a secondary "
+                             "re-labels someone else's shots")
+        for _ in range(RETRIES):
+            try:
+                with self._write() as conn:
+                    self._require_task(conn, task)
+                    have = self._secondaries(conn, task)
+                    new = [n for n in names if n not in have]
+                    if new:
+                        seq = 1 + conn.scalar(select(func.coalesce(func.max(assignments.c.seq),
+                                                                   0)).where(
+                            assignments.c.task == task))
+                        conn.execute(insert(assignments), [
+                            dict(task=task, annotator=n, seq=seq + i, time=_now())
+                            for i, n in enumerate(new)])
+                return have + new
+            except exc.IntegrityError:  # asked concurrently: look again
+                continue
+        return self.secondaries(task)
+
+    def remove_secondary(self, task: str, name: str) -> None:
+        """Stop asking ``name`` (the votes already given stay in the log)."""
+        with self._write() as conn:
+            conn.execute(delete(assignments).where(assignments.c.task == task,
+                                                   assignments.c.annotator == name))
+
+    def secondaries(self, task: str) -> list[str]:
+        """The secondaries asked to re-label ``task``, in the order asked."""
+        with self._read() as conn:
+            return self._secondaries(conn, task)
+
+    @staticmethod
+    def _secondaries(conn: Connection, task: str) -> list[str]:
+        a = assignments.c
+        return list(conn.scalars(select(a.annotator).where(a.task == task).order_by(a.seq)))
+
+    def set_baseline(self, task: str, name: str, keys: list[str]) -> None:
+        """Fix the keys of baseline list ``name`` (one of BASELINES) in labeling order.
+
+        A list is drawn once: ValueError if the task already has it (its labels would no
+        longer match its sample).
+        """
+        if name not in BASELINES:
+            raise ValueError(f"unknown baseline list {name!r}: use one of "
+                             f"{', '.join(BASELINES)}")
+        keys = list(dict.fromkeys(map(str, keys)))
+        if not keys:
+            raise ValueError(f"baseline list {name!r} needs at least one key")
+        try:
+            with self._write() as conn:
+                self._require_task(conn, task)
+                conn.execute(insert(baseline_items), [
+                    dict(task=task, list=name, position=i, key=k) for i, k in enumerate(keys)])
+        except exc.IntegrityError as err:
+            raise ValueError(f"task {task!r} already has its {name!r} baseline list") from err
+
+    def baseline(self, task: str, name: str) -> list[str]:
+        """The keys of baseline list ``name`` in labeling order ([] when not drawn)."""
+        b = baseline_items.c
+        with self._read() as conn:
+            return list(conn.scalars(select(b.key).where(b.task == task, b.list == name)
+                                     .order_by(b.position)))
+
+    def revision(self, task: str) -> str:
+        """A token that changes whenever anything of ``task`` changes (labels, votes,
+        checkpoints, secondaries, baselines): a cache key for what is derived from it."""
+        e = events.c
+        with self._read() as conn:
+            parts = [*conn.execute(select(func.count(), func.max(e.id)).where(e.task == task)).one(),
+                     conn.scalar(select(func.max(checkpoints.c.seq))
+                                 .where(checkpoints.c.task == task)),
+                     conn.scalar(select(func.count()).select_from(baseline_items)
+                                 .where(baseline_items.c.task == task)),
+                     *self._secondaries(conn, task)]
+        return "-".join(str(p or 0) for p in parts)
 
     # ---- checkpoints and summary -------------------------------------------------------------
 

@@ -11,9 +11,9 @@ from dashboard.annotate import exchange, loop
 from dashboard.annotate.exchange import (
     export_task,
     import_task,
-    primary_of,
     read_released,
 )
+from dashboard.annotate.team import primary_of
 from dashboard.annotate.store import default_url, open_store
 from dashboard.dataset.folder import Dataset
 from dashboard.dataset.validate import validate

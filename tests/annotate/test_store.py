@@ -1,4 +1,9 @@
-"""The annotation store: derived labels, undo, concurrency, crashes, read-only files, schema."""
+"""The annotation store: derived labels, undo, concurrency, crashes, read-only files, schema.
+
+Every test that takes ``url`` or ``store`` runs on SQLite and on PostgreSQL (a server started
+once per session, a new database per test: tests/annotate/conftest.py); ``sqlite_only`` marks
+the few that depend on SQLite's files.
+"""
 from __future__ import annotations
 
 import os
@@ -7,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,18 +24,17 @@ from dashboard.annotate import database
 from dashboard.annotate.store import VALUES, StoreError, default_url, open_store
 
 WORKER = Path(__file__).with_name("store_worker.py")
-ENGINES = ["sqlite"]  # add "postgresql" here (and a branch in _make_url) for a server run
 
 
-def _make_url(kind: str, tmp_path: Path) -> str:
-    if kind == "sqlite":
-        return default_url(tmp_path / "state")
-    raise NotImplementedError(f"no test database for {kind}")
-
-
-@pytest.fixture(params=ENGINES)
+@pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path) -> str:
-    return _make_url(request.param, tmp_path)
+    """A new, empty database: a file in the test's folder, or one on the session's server."""
+    if request.param == "sqlite":
+        return default_url(tmp_path / "state")
+    return request.getfixturevalue("postgres_url")
+
+
+sqlite_only = pytest.mark.parametrize("url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
@@ -40,9 +45,18 @@ def store(url):
 
 
 def _sqlite_path(url: str) -> Path:
-    if not url.startswith("sqlite"):
-        pytest.skip("SQLite only")
     return Path(url.removeprefix("sqlite:///"))
+
+
+@contextmanager
+def _sql(url: str):
+    """A plain connection to the store's database, beside the store (one transaction)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
 def _label_map(store, task, role="primary") -> dict[str, bool]:
@@ -252,23 +266,29 @@ def test_undo_of_skips_and_secondary_votes(store):
     assert not {"s1", "s2"} & store.seen("t")
 
 
-# ---- 3. two processes --------------------------------------------------------------------------
+# ---- 3. several processes ----------------------------------------------------------------------
 
-def test_two_processes_write_the_same_task(store, url):
+def test_three_processes_label_the_same_task(store, url):
+    """Three annotators' servers, 1,000 clicks each on the same 40 shots: every committed click
+    is in the log, and the labels are the last write per shot over that log."""
     store.create_task("t")
-    procs = [_spawn(url, "t", 500, 1, 40, seed, session=f"p{seed}", wait=True)
-             for seed in (1, 2)]
-    outs = _start_together(procs)  # (how they interleave is up to SQLite's busy handler)
+    clicks = 1000
+    procs = [_spawn(url, "t", clicks, 1, 40, seed, session=f"p{seed}", wait=True)
+             for seed in (1, 2, 3)]
+    outs = _start_together(procs)
     for p, (out, err) in zip(procs, outs):
         assert p.returncode == 0, err
         assert err.strip() == ""
-        assert len(out.split()) == 500
+        assert len(out.split()) == clicks
     ev = store.events("t")
-    assert len(ev) == 1000
+    assert len(ev) == 3 * clicks
     assert ev["id"].is_unique and ev["action"].is_unique
     assert sorted(ev["action"]) == sorted(int(x) for out, _ in outs for x in out.split())
+    assert list(ev.groupby("session").size()) == [clicks] * 3
+    writers = ev["session"].tolist()  # in commit order: the processes really took turns
+    assert sum(a != b for a, b in zip(writers, writers[1:])) >= 30
     assert _label_map(store, "t") == _last_write_wins(ev)
-    assert store.stats("t")["annotators"].item() == 2
+    assert store.stats("t")["annotators"].item() == 3
 
 
 def _start_together(procs) -> list[tuple[str, str]]:
@@ -287,13 +307,13 @@ def test_processes_create_a_new_database_together(url):
         assert len(out.split()) == 5
     store = open_store(url)
     assert len(store.events("t")) == 20
+    assert list(store.tasks()["name"]) == ["t"]
     store.close()
 
 
 # ---- 4. killed mid-write -----------------------------------------------------------------------
 
 def test_sigkill_mid_batch_loses_no_committed_action(store, url):
-    path = _sqlite_path(url)
     store.create_task("t")
     proc = _spawn(url, "t", 1_000_000, 3, 0, 7)
     printed = []
@@ -311,8 +331,9 @@ def test_sigkill_mid_batch_loses_no_committed_action(store, url):
     assert proc.returncode == -signal.SIGKILL
 
     store.close()
-    with create_engine(f"sqlite:///{path}").connect() as conn:
-        assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    if url.startswith("sqlite"):
+        with _sql(url) as conn:
+            assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     reopened = open_store(url)
     per_action = reopened.events("t").groupby("action").size()
     assert set(printed) <= set(per_action.index)
@@ -324,18 +345,25 @@ def test_sigkill_mid_batch_loses_no_committed_action(store, url):
 
 # ---- 5. read-only, full, unreachable -----------------------------------------------------------
 
+def _read_only(url: str) -> str:
+    """The same database opened read-only: SQLite's mode=ro, or PostgreSQL sessions whose
+    transactions are read-only."""
+    if url.startswith("sqlite"):
+        return f"sqlite:///file:{_sqlite_path(url)}?mode=ro&uri=true"
+    return f"{url}?options=-c%20default_transaction_read_only%3Don"
+
+
 def test_read_only_database(store, url):
-    path = _sqlite_path(url)
     store.create_task("t")
     store.record("t", ["k1"], "positive", annotator="a")
     store.close()
 
-    ro = open_store(f"sqlite:///file:{path}?mode=ro&uri=true")
+    ro = open_store(_read_only(url))
     with pytest.raises(StoreError) as info:
         ro.record("t", ["k2"], "negative", annotator="a")
     msg = str(info.value)
-    assert str(path) in msg and "read-only" in msg and "Nothing already saved is lost" in msg
-    assert info.value.database == str(path)
+    assert ro.name in msg and "read-only" in msg and "Nothing already saved is lost" in msg
+    assert info.value.database == ro.name
     assert _label_map(ro, "t") == {"k1": True}
     with pytest.raises(StoreError, match="read-only"):
         ro.undo("t", "")
@@ -348,6 +376,7 @@ def test_read_only_database(store, url):
     rw.close()
 
 
+@sqlite_only
 def test_read_only_by_permissions_then_writable_again(store, url, tmp_path):
     path = _sqlite_path(url)
     store.create_task("t")
@@ -375,8 +404,8 @@ def test_read_only_by_permissions_then_writable_again(store, url, tmp_path):
     assert _label_map(store, "t") == {"k1": True, "k2": True}
 
 
+@sqlite_only
 def test_full_disk_then_space_again(store, url):
-    _sqlite_path(url)
     store.create_task("t")
     store.record("t", ["k0"], "positive", annotator="a")
 
@@ -463,7 +492,7 @@ def test_stats_by_hand(store):
 def test_newer_schema_is_refused(store, url):
     store.create_task("t")
     store.close()
-    with create_engine(url).begin() as conn:
+    with _sql(url) as conn:
         conn.execute(text("UPDATE schema_version SET version = 999"))
     with pytest.raises(StoreError, match="schema version 999") as info:
         open_store(url)
@@ -492,17 +521,34 @@ def test_older_schema_is_migrated(store, url, monkeypatch):
         calls.append(1)
         conn.execute(text("CREATE TABLE extra (x INTEGER)"))
 
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(database, "MIGRATIONS", [step])
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(database, "MIGRATIONS", [*database.MIGRATIONS, step])
     migrated = open_store(url)
     assert calls == [1]
     assert _label_map(migrated, "t") == {"k1": True}
     migrated.close()
     open_store(url).close()
-    assert calls == [1]  # already at version 2
+    assert calls == [1]  # already at version 3
     with create_engine(url).connect() as conn:
-        assert conn.execute(text("SELECT version FROM schema_version")).scalar() == 2
+        assert conn.execute(text("SELECT version FROM schema_version")).scalar() == 3
         assert conn.execute(text("SELECT count(*) FROM extra")).scalar() == 0
+
+
+def test_version_1_database_gains_the_team_tables(store, url):
+    store.create_task("t")
+    store.record("t", ["k1"], "positive", annotator="a")
+    store.close()
+    with create_engine(url).begin() as conn:  # what the first release of the app wrote
+        conn.execute(text("DROP TABLE assignments"))
+        conn.execute(text("DROP TABLE baseline_items"))
+        conn.execute(text("UPDATE schema_version SET version = 1"))
+    migrated = open_store(url)
+    assert _label_map(migrated, "t") == {"k1": True}
+    migrated.assign_secondaries("t", ["b"])
+    assert migrated.secondaries("t") == ["b"]
+    migrated.close()
+    with _sql(url) as conn:
+        assert conn.execute(text("SELECT version FROM schema_version")).scalar() == 2
 
 
 # ---- 8. delete_task ----------------------------------------------------------------------------
