@@ -1,11 +1,19 @@
-"""Figures of the annotation loop (plain functions returning Plotly figures)."""
+"""Figures of the annotation loop (plain functions returning Plotly figures, in the theme of
+``components.theme``)."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-QUALITY, DIVERSITY, POS, NEG = "#E50914", "#1f77b4", "#2ca02c", "#7f7f7f"
+from dashboard.experiments.experiment1 import VA
+
+from .theme import NEGATIVE as NEG
+from .theme import POSITIVE as POS
+from .theme import REFERENCE as DIVERSITY
+from .theme import method_color, task_label
+
+QUALITY = method_color(VA)
 
 
 def history_figure(history: pd.DataFrame, task: str, height: int = 320) -> go.Figure:
@@ -31,7 +39,7 @@ def history_figure(history: pd.DataFrame, task: str, height: int = 320) -> go.Fi
                                                                    "width": 1},
             hovertemplate=f"%{{x}} labels<br>{column} %{{y}}<extra></extra>"),
             secondary_y=True)
-    fig.update_layout(title=f"{task}: model quality while labeling", height=height,
+    fig.update_layout(title=f"{task_label(task)}: model quality while labeling", height=height,
                       margin={"t": 50, "b": 40}, hovermode="x unified",
                       legend={"orientation": "h", "y": -0.25})
     fig.update_xaxes(title_text="labels (count)")

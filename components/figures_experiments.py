@@ -1,37 +1,64 @@
-"""Plotly figures of the experiments (plain functions, no Streamlit: testable, exportable)."""
+"""Plotly figures of the experiments (plain functions, no Streamlit: testable, exportable),
+in the template, method colours and names of ``components.theme``."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 from dashboard.experiments.experiment1 import (
     CHECKPOINT,
-    METHOD_NAMES,
     POSITIVE_RATE,
     RANDOM_SCORER,
     SOURCES,
-    VA,
     ZERO_SHOT_SCORER,
 )
 from dashboard.experiments.experiment2 import CHOICES
 
-COLORS = dict(zip((*SOURCES, VA, CHECKPOINT), px.colors.qualitative.Plotly))
-_HOVER = ("%{customdata[0]}<br>labels: %{customdata[1]:.0f} (%{customdata[2]:.0f} positive)"
+from .theme import group_color, group_label, method_color, method_label, task_label
+
+_HOVER = ("%{customdata[0]}<br>labels: %{customdata[1]:,.0f} (%{customdata[2]:,.0f} positive)"
           "<br>AP %{y:.3f} ± %{customdata[3]:.3f}<extra></extra>")
+BAND = "band"  # the ``meta`` of a ± std band trace (the toggle's target)
 
 
 def _custom(rows: pd.DataFrame, name: str) -> list:
     return [[name, r.n_train, r.n_pos, r.ap_std] for r in rows.itertuples()]
 
 
+def _rgba(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def _band(fig: go.Figure, rows: pd.DataFrame, x: str, color: str, name: str) -> None:
-    """A translucent mean ± std band under a line."""
+    """A light mean ± std band under a line, hidden and shown with the line's legend entry
+    and with the chart's "± std bands" buttons."""
     fig.add_trace(go.Scatter(
         x=list(rows[x]) + list(rows[x])[::-1],
         y=list(rows.ap_mean + rows.ap_std) + list(rows.ap_mean - rows.ap_std)[::-1],
-        fill="toself", fillcolor=color, opacity=0.15, line={"width": 0}, hoverinfo="skip",
-        showlegend=False, legendgroup=name))
+        fill="toself", fillcolor=_rgba(color, 0.10), line={"width": 0}, hoverinfo="skip",
+        showlegend=False, legendgroup=name, meta=BAND))
+
+
+def _band_buttons(fig: go.Figure) -> None:
+    """Buttons over the chart that show or hide every ± std band at once."""
+    bands = [i for i, t in enumerate(fig.data) if t.meta == BAND]
+    fig.update_layout(updatemenus=[{
+        "type": "buttons", "direction": "right", "showactive": True, "active": 0,
+        "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom", "pad": {"r": 0, "t": 0},
+        "font": {"size": 12},
+        "buttons": [{"label": "± std bands", "method": "restyle",
+                     "args": [{"visible": True}, bands]},
+                    {"label": "lines only", "method": "restyle",
+                     "args": [{"visible": False}, bands]}]}])
+
+
+def _count_axis(ns) -> dict:
+    """A log axis of label counts whose ticks are the counts themselves (1,000, not 10³)."""
+    ns = sorted({int(n) for n in ns})
+    return {"type": "log", "tickvals": ns, "ticktext": [f"{n:,}" for n in ns],
+            "minor": {"showgrid": False}}
 
 
 def ap_vs_labels(table: pd.DataFrame, task: str) -> go.Figure:
@@ -42,16 +69,17 @@ def ap_vs_labels(table: pd.DataFrame, task: str) -> go.Figure:
     ok = table.dropna(subset=["ap_mean"])
     for method in SOURCES:
         rows = ok[ok.method == method].sort_values("n")
-        name = METHOD_NAMES[method]
-        _band(fig, rows, "n", COLORS[method], name)
+        name = method_label(method)
+        _band(fig, rows, "n", method_color(method), name)
         fig.add_trace(go.Scatter(x=rows.n, y=rows.ap_mean, name=name, mode="lines+markers",
-                                 line={"color": COLORS[method]}, legendgroup=name,
+                                 line={"color": method_color(method)}, legendgroup=name,
                                  customdata=_custom(rows, name), hovertemplate=_HOVER))
     rows = ok[ok.method == CHECKPOINT].sort_values("n_train")
-    _band(fig, rows, "n_train", COLORS[CHECKPOINT], "VA checkpoints")
+    name = method_label(CHECKPOINT)
+    _band(fig, rows, "n_train", method_color(CHECKPOINT), name)
     fig.add_trace(go.Scatter(
-        x=rows.n_train, y=rows.ap_mean, name="VA checkpoints", mode="lines+markers",
-        line={"color": COLORS[CHECKPOINT], "width": 3}, marker={"size": 8},
+        x=rows.n_train, y=rows.ap_mean, name=name, mode="lines+markers", legendgroup=name,
+        line={"color": method_color(CHECKPOINT), "width": 3}, marker={"size": 8},
         customdata=[[f"checkpoint {int(r.checkpoint)}", r.n_train, r.n_pos, r.ap_std]
                     for r in rows.itertuples()], hovertemplate=_HOVER))
     for method, dash, label in ((ZERO_SHOT_SCORER, "dash", "zero-shot scorer AP"),
@@ -60,14 +88,16 @@ def ap_vs_labels(table: pd.DataFrame, task: str) -> go.Figure:
         ref = ok[ok.method == method]
         if not ref.empty:
             r = ref.iloc[0]
-            fig.add_hline(y=r.ap_mean, line_dash=dash, line_color="gray",
+            fig.add_hline(y=r.ap_mean, line_dash=dash, line_color=method_color(method),
                           annotation_text=f"{label} {r.ap_mean:.3f}",
                           annotation_position="bottom right" if method != POSITIVE_RATE
                           else "top left")
-    fig.update_layout(title=f"{task}: AP versus number of labels",
-                      xaxis={"title": "training labels (count, log scale)", "type": "log"},
+    _band_buttons(fig)
+    fig.update_layout(title=f"{task_label(task)}: AP versus number of labels",
+                      xaxis={"title": "training labels (count, log scale)",
+                             **_count_axis(ok.loc[ok.method.isin(SOURCES), "n"].dropna())},
                       yaxis={"title": "average precision on validation (0–1)"},
-                      hovermode="closest", legend_title_text="method")
+                      hovermode="closest")
     return fig
 
 
@@ -75,27 +105,30 @@ def share_curves(shares: pd.DataFrame, title: str, y_title: str) -> go.Figure:
     """Fig 7 / Fig 9 style: a share of tasks (0–1) against n, one line per method."""
     fig = go.Figure()
     for method, rows in shares.groupby("method", sort=False):
-        name = METHOD_NAMES.get(method, method)
+        name = method_label(method)
         fig.add_trace(go.Scatter(
             x=rows.n, y=rows.share, name=name, mode="lines+markers",
-            line={"color": COLORS.get(method)}, customdata=rows[["tasks"]],
-            hovertemplate=f"{name}<br>n = %{{x}}<br>%{{y:.0%}} of %{{customdata[0]}} tasks"
+            line={"color": method_color(method)}, customdata=rows[["tasks"]],
+            hovertemplate=f"{name}<br>n = %{{x:,}}<br>%{{y:.0%}} of %{{customdata[0]}} tasks"
                           "<extra></extra>"))
     fig.update_layout(title=title, xaxis={"title": "labels per source (count, log scale)",
-                                          "type": "log"},
-                      yaxis={"title": y_title, "tickformat": ".0%", "range": [0, 1.05]},
-                      legend_title_text="method")
+                                          **_count_axis(shares["n"])},
+                      yaxis={"title": y_title, "tickformat": ".0%", "range": [0, 1.05]})
     return fig
 
 
 def task_gain_bars(gains: pd.DataFrame, n: int) -> go.Figure:
     """Per-task gain of VA over the combined baseline at ``n`` labels, sorted."""
     rows = gains.dropna(subset=["gain"]).sort_values("gain")
-    fig = px.bar(rows, x="gain", y="task", color="group", orientation="h",
-                 hover_data={"gain": ":.1f", "group": True, "task": True},
-                 title=f"AP gain of VA over combined at n = {n:,} per task",
-                 labels={"gain": "AP gain (points)", "task": "task"})
-    fig.update_layout(yaxis={"categoryorder": "total ascending"},
+    fig = go.Figure([go.Bar(x=g["gain"], y=[task_label(t) for t in g["task"]], orientation="h",
+                            name=group_label(group), marker_color=group_color(group),
+                            hovertemplate=f"%{{y}} ({group_label(group)})<br>"
+                                          "gain %{x:+.1f} AP points<extra></extra>")
+                     for group, g in rows.groupby("group", sort=False)])
+    fig.update_layout(title=f"AP gain of Video Annotator over combined at n = {n:,} per task",
+                      xaxis_title="AP gain (points)", yaxis_title="task",
+                      yaxis={"categoryorder": "array",
+                             "categoryarray": [task_label(t) for t in rows["task"]]},
                       height=max(320, 18 * len(rows) + 120))
     return fig
 
@@ -109,7 +142,7 @@ def policy_curves(steps: pd.DataFrame, task: str, va_best: float | None = None) 
     step whose symbol is the source the step took (hover: step, source, reason), and Video
     Annotator's best checkpoint AP as a line."""
     fig = go.Figure()
-    palette = px.colors.qualitative.D3
+    palette = qualitative.D3
     for i, (policy, rows) in enumerate(steps.dropna(subset=["step"]).groupby("policy",
                                                                              sort=False)):
         rows = rows.sort_values("step")
@@ -120,7 +153,7 @@ def policy_curves(steps: pd.DataFrame, task: str, va_best: float | None = None) 
             customdata=[[int(r.step), SOURCE_NAMES.get(r.choice, r.choice), r.n_pos,
                          r.reason or ""] for r in rows.itertuples()],
             hovertemplate=(f"{policy}<br>step %{{customdata[0]}}: %{{customdata[1]}}<br>"
-                           "labels: %{x} (%{customdata[2]} positive)<br>AP %{y:.3f}"
+                           "labels: %{x:,} (%{customdata[2]:,} positive)<br>AP %{y:.3f}"
                            "<br>%{customdata[3]}<extra></extra>")))
     for choice, symbol in SOURCE_SYMBOLS.items():  # a legend of the markers
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=True,
@@ -131,20 +164,24 @@ def policy_curves(steps: pd.DataFrame, task: str, va_best: float | None = None) 
         fig.add_hline(y=va_best, line_dash="dash", line_color="gray",
                       annotation_text=f"best VA checkpoint {va_best:.3f}",
                       annotation_position="bottom right")
-    fig.update_layout(title=f"{task}: decision processes, AP versus labels (Experiment 2)",
-                      xaxis={"title": "training labels (count)"},
+    fig.update_layout(title=f"{task_label(task)}: decision processes, AP versus labels "
+                            "(Experiment 2)",
+                      xaxis={"title": "training labels (count)", "tickformat": ","},
                       yaxis={"title": "average precision on validation (0–1)"},
-                      hovermode="closest", legend_title_text="policy / source")
+                      hovermode="closest")
     return fig
 
 
 def lift_bars(lifts: pd.DataFrame, process: str) -> go.Figure:
     """Per task, a Table 3 process's lift over the best VA checkpoint (AP points), sorted."""
-    rows = lifts[process].dropna().sort_values().rename("lift").reset_index()
-    fig = px.bar(rows, x="lift", y="task", orientation="h",
-                 hover_data={"lift": ":+.1f", "task": True},
-                 title=f"Lift of {process} over the best VA checkpoint per task",
-                 labels={"lift": "lift (AP points)", "task": "task"})
-    fig.update_layout(yaxis={"categoryorder": "total ascending"},
+    rows = lifts[process].dropna().sort_values()
+    fig = go.Figure(go.Bar(x=rows.to_numpy(), y=[task_label(t) for t in rows.index],
+                           orientation="h", marker_color=method_color(CHECKPOINT),
+                           hovertemplate="%{y}<br>lift %{x:+.1f} AP points<extra></extra>"))
+    fig.update_layout(title=f"Lift of {process} over the best Video Annotator checkpoint "
+                            "per task",
+                      xaxis_title="lift (AP points)", yaxis_title="task",
+                      yaxis={"categoryorder": "array",
+                             "categoryarray": [task_label(t) for t in rows.index]},
                       height=max(320, 18 * len(rows) + 120))
     return fig

@@ -4,6 +4,8 @@ import pandas as pd
 import pytest
 
 from components import figures_views as fv
+from components import theme
+from components.theme import group_label, task_label
 from dashboard.dataset import browse, summary
 from dashboard.experiments import checkpoints
 from dashboard.experiments.experiment1 import NoSkill
@@ -56,9 +58,39 @@ def test_ranked_chart_shows_every_task_in_order(ds, figures):
     fig = figures["ranked"]
     assert fig.layout.yaxis.dtick == 1
     order = list(fig.layout.yaxis.categoryarray)
-    assert sorted(order) == sorted(ds.tasks)
+    assert sorted(order) == sorted(task_label(t) for t in ds.tasks)
     values = summary.agreement_table(ds).set_index("task")["gwet_ac1"]
+    values.index = values.index.map(task_label)
     assert list(values[order]) == sorted(values)
+
+
+def test_ranked_chart_highlights_the_selected_task(ds):
+    fig = fv.ranked_agreement(summary.agreement_table(ds), "unanimity", highlight="car-chase")
+    widths = {y: w for t in fig.data for y, w in zip(t.y, t.marker.line.width)}
+    assert widths.pop("car chase") > 0 and not any(widths.values())
+    assert "<b>car chase</b>" in fig.layout.yaxis.ticktext
+    assert sum(text.startswith("<b>") for text in fig.layout.yaxis.ticktext) == 1
+
+
+def test_groups_have_the_theme_colours_and_names(ds, figures):
+    colours = {t.name: t.marker.color for t in figures["ranked"].data}
+    assert colours["shot types"] == theme.group_color("shot_types")
+    assert {t.name for t in figures["by_group"].data} == {group_label(ds.group(t))
+                                                           for t in ds.tasks}
+
+
+def test_one_annotator_order_on_every_chart(ds, figures):
+    order = sorted(ds.agg_votes("car-chase").annotators)
+    assert list(figures["cohen"].data[0].x) == list(figures["cohen"].data[0].y) == order
+    assert [x.split(" ")[0] for x in figures["annotators"].data[0].x] == order
+    assert figures["quality"].layout.xaxis.categoryorder == "category ascending"
+
+
+def test_genre_bars_show_counts():
+    rates = pd.DataFrame({"genre": ["drama", "horror"], "shots": [1200, 3],
+                          "positives": [300, 1], "pos_rate": [0.25, 1 / 3]})
+    assert list(fv.positive_rate_by_genre(rates, "t", "agg").data[0].text) == \
+        ["300 of 1,200", "1 of 3"]
 
 
 def test_undefined_kappa_cell_shows_a_dash():

@@ -209,8 +209,8 @@ def test_figures_have_titles_axes_and_hover(trained):
         assert any(t.hovertemplate for t in fig.data)
     curve = figs[0]
     assert curve.layout.xaxis.type == "log"
-    assert {t.name for t in curve.data if t.name} == {"cmp random", "cmp zero-shot", "combined",
-                                                      "VA checkpoints"}
+    assert {t.name for t in curve.data if t.name} == {"random", "zero-shot", "combined",
+                                                      "Video Annotator checkpoints"}
     assert len(curve.layout.shapes) == 3  # zero-shot scorer, random scorer, positive rate
     notes = {a.text.rsplit(" ", 1)[0] for a in curve.layout.annotations}
     assert notes == {"zero-shot scorer AP", "random scorer AP", "positive rate"}
