@@ -4,6 +4,9 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
+from pandas.io.formats.style import Styler
+
 
 def number(value: float, fmt: str = "{:.2f}") -> str:
     """``fmt`` applied to ``value``, or "—" when it is undefined (None or NaN)."""
@@ -41,3 +44,21 @@ def plain(text) -> str:
 def code(text) -> str:
     """``text`` as inline code (Markdown shows it verbatim); backticks become quotes."""
     return "`" + str(text).replace("`", "'").replace("\n", " ") + "`"
+
+
+PERCENT = "{:.1%}"  # the one percentage format of the app: metrics, tables and hover text
+
+
+def styled(table: pd.DataFrame, percent=(), count=(), decimals: dict | None = None) -> Styler:
+    """``table`` for st.dataframe with ``percent`` columns as 12.3 %, ``count`` columns with
+    thousands separators and ``decimals`` ({column: digits}) rounded, "—" where undefined.
+    Only the display changes: the values (and a CSV of them) stay as they are."""
+    formats = {**{c: PERCENT for c in percent}, **{c: "{:,.0f}" for c in count},
+               **{c: f"{{:.{d}f}}" for c, d in (decimals or {}).items()}}
+    return table.style.format({c: f for c, f in formats.items() if c in table.columns},
+                              na_rep="—")
+
+
+def competition_rank(scores: pd.Series) -> pd.Series:
+    """Rank 1 for the highest score; tied scores share the best rank (1, 2, 2, 4)."""
+    return scores.rank(method="min", ascending=False).astype(int)

@@ -4,49 +4,58 @@ import streamlit as st
 from components import cache, figures_views
 from components.data_source import require_dataset
 from components.export import chart
+from components.formatting import PERCENT, styled
 from components.links import browse_url
+from components.theme import group_label, task_label
 
 st.title("Video Annotator dataset")
+st.caption("The dataset in figures, then one row per task (click a header to sort, *Open* for "
+           "its shots) and how a task figure spreads within each group: one point per task.")
 ds = require_dataset()
 tasks = cache.task_table(ds, ds.fingerprint)
 summary = cache.dataset_summary(ds, ds.fingerprint)
 
-cols = st.columns(7)
-cols[0].metric("Shots", f"{summary['shots']:,}")
-cols[1].metric("Tasks", summary["tasks"])
-cols[2].metric("Agg labels", f"{summary['agg_labels']:,}")
-cols[3].metric("All labels", f"{summary['all_labels']:,}", help="agg + cmp random + cmp zero-shot")
-cols[4].metric("Unique labeled shots", f"{summary['unique_labeled_shots']:,}")
-cols[5].metric("Mean agreement", f"{summary['mean_agreement']:.1%}",
-               help="Share of a task's shots on which all three annotators agree, averaged over tasks")
-cols[6].metric("Mean positive rate", f"{summary['mean_pos_rate']:.1%}")
+row = st.container(horizontal=True, gap="large")  # metrics as wide as their labels: no "…"
+for label, value, about in (
+        ("Shots", f"{summary['shots']:,}", None),
+        ("Tasks", f"{summary['tasks']:,}", None),
+        ("Agg labels", f"{summary['agg_labels']:,}", "The three annotators' labels (majority)"),
+        ("All labels", f"{summary['all_labels']:,}", "agg + cmp random + cmp zero-shot"),
+        ("Labeled shots", f"{summary['unique_labeled_shots']:,}",
+         "Shots with at least one label, counted once"),
+        ("Mean agreement", PERCENT.format(summary["mean_agreement"]),
+         "Share of a task's shots on which all three annotators agree, averaged over tasks"),
+        ("Mean positive rate", PERCENT.format(summary["mean_pos_rate"]),
+         "Share of a task's agg labels that are positive, averaged over tasks")):
+    row.metric(label, value, help=about, width="content")
 
 broken = tasks[tasks["error"] != ""]
 for message in broken["error"]:
     st.error(message, icon=":material/error:")
 
 st.subheader("Tasks")
-st.caption("Sort by clicking a column header; *Browse* opens the task's shots.")
+st.caption("The cmp random, cmp zero-shot and AVE label counts are in the CSV.")
 picked = st.pills("Groups", list(dict.fromkeys(tasks["group"])), selection_mode="multi",
-                  key="overview_groups", help="Show only these groups (none: all)")
-table = tasks.drop(columns="error" if broken.empty else [])
+                  format_func=group_label, key="overview_groups",
+                  help="Show only these groups (none: all)")
+table = tasks.assign(task=tasks["task"].map(task_label), group=tasks["group"].map(group_label))
 table.insert(1, "browse", tasks["task"].map(browse_url))
 st.dataframe(
-    table[table["group"].isin(picked)] if picked else table, hide_index=True, width="stretch",
-    height=560,
+    styled(table[tasks["group"].isin(picked)] if picked else table,
+           percent=("pos_rate", "agreement"), count=("agg", "positives"),
+           decimals={"data_score": 2}),
+    hide_index=True, width="stretch", height=560,
+    column_order=["task", "browse", "group", "agg", "positives", "pos_rate", "agreement",
+                  "data_score", "checkpoints", *([] if broken.empty else ["error"])],
     column_config={
         "task": "Task", "group": "Group",
-        "browse": st.column_config.LinkColumn("Browse", display_text="Open ↗"),
-        "agg": st.column_config.NumberColumn("Agg labels"),
-        "positives": "Positives",
-        "pos_rate": st.column_config.ProgressColumn("Positive rate", format="percent",
-                                                    min_value=0, max_value=1),
-        "agreement": st.column_config.ProgressColumn("Agreement", format="percent",
-                                                     min_value=0, max_value=1),
-        "data_score": st.column_config.NumberColumn("Data score", format="%.2f",
-                                                    help="The paper's data diversity score"),
-        "checkpoints": "Checkpoints", "cmp_random": "Random", "cmp_zero_shot": "Zero-shot",
-        "ave": "AVE", "error": "Error",
+        "browse": st.column_config.LinkColumn("Shots", display_text="Open ↗"),
+        "agg": "Agg labels", "positives": "Positives", "pos_rate": "Positive rate",
+        "agreement": st.column_config.Column("Agreement", help="Share of shots on which all "
+                                             "annotators agree (the paper's agreement)"),
+        "data_score": st.column_config.Column("Data score",
+                                              help="The paper's data diversity score"),
+        "checkpoints": "Checkpoints", "error": "Error",
     },
 )
 st.download_button("Download the task table (CSV)", tasks.to_csv(index=False),
@@ -54,14 +63,13 @@ st.download_button("Download the task table (CSV)", tasks.to_csv(index=False),
 
 st.subheader("Groups")
 groups = cache.group_summary(ds, ds.fingerprint)
-st.dataframe(groups, hide_index=True, width="stretch", column_config={
-    "group": "Group", "tasks": "Tasks",
-    "agg": st.column_config.NumberColumn("Mean agg labels", format="%.0f"),
-    "positives": st.column_config.NumberColumn("Mean positives", format="%.0f"),
-    "pos_rate": st.column_config.NumberColumn("Mean positive rate", format="percent"),
-    "agreement": st.column_config.NumberColumn("Mean agreement", format="percent"),
-    "data_score": st.column_config.NumberColumn("Mean data score", format="%.2f"),
-    "checkpoints": st.column_config.NumberColumn("Mean checkpoints", format="%.1f"),
+st.dataframe(styled(groups.assign(group=groups["group"].map(group_label)),
+                    percent=("pos_rate", "agreement"), count=("agg", "positives"),
+                    decimals={"data_score": 2, "checkpoints": 1}),
+             hide_index=True, width="stretch", column_config={
+    "group": "Group", "tasks": "Tasks", "agg": "Mean agg labels", "positives": "Mean positives",
+    "pos_rate": "Mean positive rate", "agreement": "Mean agreement",
+    "data_score": "Mean data score", "checkpoints": "Mean checkpoints",
 })
 
 METRICS = {"agg": "Agg labels (count)", "positives": "Positives (count)",

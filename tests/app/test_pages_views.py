@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.formatting import plain
+from components.theme import group_label, task_label
 from dashboard import Dataset
 from dashboard.dataset import browse, config
 from dashboard.dataset.summary import group_summary, task_table
@@ -50,10 +51,10 @@ def test_overview_groups_and_browse_links(ds):
     at = run_page("pages/overview.py")
     frames = [d.value for d in at.dataframe]
     tasks = next(f for f in frames if "browse" in f.columns)
-    assert tasks.set_index("task").loc[TASK, "browse"] == f"browse?task={TASK}"
+    assert tasks.set_index("task").loc[task_label(TASK), "browse"] == f"browse?task={TASK}"
     groups = next(f for f in frames if "tasks" in f.columns)
     expected = group_summary(task_table(ds))
-    assert groups["group"].tolist() == expected["group"].tolist()
+    assert groups["group"].tolist() == expected["group"].map(group_label).tolist()
     assert groups["agreement"].tolist() == pytest.approx(expected["agreement"].tolist())
     at.segmented_control(key="overview_metric").set_value("data_score").run()
     assert not at.exception
