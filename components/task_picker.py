@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import Dataset
 
 from .formatting import plain
+from .theme import group_label, task_label
 
 
 def task_picker(ds: Dataset, key: str, container=st.sidebar) -> str:
@@ -28,10 +29,11 @@ def task_picker(ds: Dataset, key: str, container=st.sidebar) -> str:
         st.session_state[group_key] = ds.group(wanted)
         st.session_state[task_key] = wanted
     st.session_state.setdefault(group_key, ds.group(default))  # not index=: Streamlit warns
-    group = container.selectbox("Group", groups, key=group_key)  # when both set a value
+    group = container.selectbox("Group", groups, key=group_key,  # when both set a value
+                                format_func=group_label)
     in_group = [t for t in tasks if ds.group(t) == group]
     if st.session_state.get(task_key) not in in_group:
         st.session_state[task_key] = in_group[0]
-    task = container.selectbox("Task", in_group, key=task_key)
+    task = container.selectbox("Task", in_group, key=task_key, format_func=task_label)
     st.query_params["task"] = st.session_state[url_key] = task
     return task
