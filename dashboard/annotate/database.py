@@ -75,6 +75,11 @@ class _UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+# Text that sorts by code point on every backend, as SQLite and Python's sorted() do: on
+# PostgreSQL a database's default collation (e.g. en_US) would put "a" before "B" and skip
+# punctuation, so labels "sorted by key" came back in another order than on SQLite.
+_SORTED_TEXT = Text().with_variant(Text(collation="C"), "postgresql")
+
 metadata = MetaData()
 
 schema_version = Table(
@@ -85,7 +90,7 @@ schema_version = Table(
 
 tasks = Table(
     "tasks", metadata,
-    Column("name", Text, primary_key=True),
+    Column("name", _SORTED_TEXT, primary_key=True),
     Column("description", Text, nullable=False),
     Column("primary_annotator", Text, nullable=False),
     Column("origin", Text, nullable=False),
@@ -108,9 +113,9 @@ events = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("action", Integer, ForeignKey("actions.id"), nullable=False),
     Column("task", Text, ForeignKey("tasks.name"), nullable=False),
-    Column("key", Text, nullable=False),
+    Column("key", _SORTED_TEXT, nullable=False),
     Column("value", Text, nullable=False),
-    Column("annotator", Text, nullable=False),
+    Column("annotator", _SORTED_TEXT, nullable=False),
     Column("role", Text, nullable=False),
     Column("feed", Text, nullable=False),
     Column("model_version", Integer, nullable=True),

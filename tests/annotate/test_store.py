@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import postgres
 import pytest
 from sqlalchemy import create_engine, event, text
 
@@ -146,6 +149,23 @@ def test_tasks_create_and_duplicate(store):
     df = store.tasks()
     assert list(df["name"]) == ["a", "b"]
     assert list(df.columns) == ["name", "description", "primary", "origin", "created"]
+
+
+def test_keys_and_tasks_sort_as_python_sorts(store):
+    """Case and punctuation sort by code point on every backend, whatever the server's locale
+    (the test server sorts text by en-US rules, which put "a" before "B")."""
+    keys = ["b", "B", "a-c", "ab", "A", "Zz|1", "zz|0", "_x"]
+    for name in ("t", "T", "a-b", "ab"):
+        store.create_task(name)
+    store.record("t", keys, "positive", annotator="x")
+    store.record("t", keys, "negative", annotator="X", role="secondary")
+    store.record("t", keys, "negative", annotator="_y", role="secondary")
+    assert list(store.labels("t")["key"]) == sorted(keys)
+    votes = store.votes("t")
+    assert list(zip(votes["key"], votes["annotator"])) == sorted(
+        (k, a) for k in keys for a in ("X", "_y"))
+    assert list(store.tasks()["name"]) == ["T", "a-b", "ab", "t"]
+    assert list(store.stats()["task"]) == ["T", "a-b", "ab", "t"]
 
 
 def test_votes_per_annotator(store):
@@ -432,6 +452,29 @@ def test_unopenable_database(tmp_path):
     with pytest.raises(StoreError, match="Cannot open the annotation database") as info:
         open_store(f"sqlite:///{missing}")
     assert str(missing) in str(info.value)
+
+
+def test_unreachable_server_is_named_without_its_password():
+    with socket.socket() as s:  # a loopback port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(StoreError, match="its server is up") as info:
+        open_store(f"postgresql+psycopg://ann:s3cret@127.0.0.1:{port}/labels")
+    assert f"Cannot open the annotation database postgresql+psycopg://ann:***@127.0.0.1:{port}" \
+           "/labels" in str(info.value)
+    assert "s3cret" not in str(info.value)
+
+
+@pytest.mark.parametrize("url", ["postgresql"], indirect=True)
+def test_a_user_without_privileges_is_told_so(store, url, postgres_server):
+    store.create_task("t")
+    role = f"viewer_{uuid.uuid4().hex[:8]}"  # roles belong to the whole server
+    postgres_server.execute(f"CREATE ROLE {role} LOGIN")
+    as_viewer = url.replace(f"//{postgres.USER}@", f"//{role}@")
+    with pytest.raises(StoreError) as info:
+        open_store(as_viewer)
+    assert str(info.value) == (f"Cannot open the annotation database {as_viewer}: permission "
+                               "denied for table schema_version")
 
 
 def test_url_password_is_masked():
