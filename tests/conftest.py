@@ -27,6 +27,13 @@ def ds(demo_dir) -> Dataset:
 
 
 @pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    """An empty cache folder (VA_CACHE_DIR) for this test."""
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture
 def copy_of_demo(demo_dir, tmp_path) -> Path:
     """A private copy of the demo folder that a test may break."""
     import shutil

@@ -208,6 +208,19 @@ class Dataset:
     def fingerprint(self) -> str:
         return fingerprint_of(self.root)
 
+    @property
+    def folder(self) -> Dataset:
+        """The dataset of the data folder alone (itself; an overlay of app-made tasks returns
+        the folder's)."""
+        return self
+
+    portable = True  # an experiment worker process can reopen it from its root
+
+    def version(self, task: str) -> str:
+        """The cache key of a task's data: the folder's fingerprint (an overlay gives its own
+        tasks a key of their own)."""
+        return self.fingerprint
+
     # --- tasks ----------------------------------------------------------------------------
     def _list_tasks(self) -> tuple[str, ...]:
         folder = self.root / "agg"

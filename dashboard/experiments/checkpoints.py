@@ -128,7 +128,7 @@ def compute_aps(ds: Dataset, task: str, progress: Progress | None = None) -> Che
 def cache_path(cache_root: Path, ds: Dataset, task: str) -> Path:
     """The cache file of ``task`` (an unsafe task name raises DataError: never a path)."""
     folder = Path(cache_root) / "checkpoints"
-    return folder / f"{ds.fingerprint}-{check_task_name(task, folder)}-v{CODE_VERSION}.json"
+    return folder / f"{ds.version(task)}-{check_task_name(task, folder)}-v{CODE_VERSION}.json"
 
 
 def cached_aps(ds: Dataset, task: str, cache_root: Path) -> CheckpointAPs | None:

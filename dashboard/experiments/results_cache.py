@@ -24,15 +24,24 @@ def cache_root() -> Path:
 class ResultsCache:
     """Per-task tables of one experiment on one dataset state and config."""
 
-    def __init__(self, experiment: str, fingerprint: str, config, root: Path | None = None):
+    def __init__(self, experiment: str, fingerprint: str, config, root: Path | None = None,
+                 version=None):
+        """``version(task)``, when given, is the task's data version (see
+        ``Dataset.version``): a task whose version is not the folder's ``fingerprint`` (an
+        app-made task) gets a file per version."""
         spec = json.dumps({"config": dataclasses.asdict(config), "code": CODE_VERSION},
                           sort_keys=True, default=list)
         key = hashlib.sha1(spec.encode()).hexdigest()[:12]
         self.folder = (root or cache_root()) / f"{experiment}-{fingerprint}-{key}"
+        self._fingerprint, self._version = fingerprint, version
 
     def _path(self, task: str) -> Path:
         """The task's file (an unsafe task name raises DataError: never a path)."""
-        return self.folder / f"{check_task_name(task, self.folder)}.parquet"
+        name = check_task_name(task, self.folder)
+        version = self._version(task) if self._version else self._fingerprint
+        if version != self._fingerprint:
+            name = f"{name}.{version}"
+        return self.folder / f"{name}.parquet"
 
     def load(self, task: str) -> pd.DataFrame | None:
         path = self._path(task)

@@ -83,10 +83,12 @@ def run(ds: Dataset, experiment: str, tasks=None, config=None, jobs: int = 1,
     """The experiment's table for ``tasks`` (default all), computing only uncached tasks."""
     tasks = list(tasks or ds.tasks)
     config = config or EXPERIMENTS[experiment][1]()
-    cache = ResultsCache(experiment, ds.fingerprint, config)
+    cache = ResultsCache(experiment, ds.fingerprint, config, version=ds.version)
     todo = cache.missing(tasks)
     report = RunReport(None)
     start = time.perf_counter()
+    if not ds.portable:  # a worker could not reopen it (app-made tasks): run in this process
+        jobs, backend = 1, "loky"
     in_process = jobs == 1 and backend == "loky"
     data = ds if in_process else (str(ds.root), ds.fingerprint)
     if progress:
@@ -107,4 +109,5 @@ def run(ds: Dataset, experiment: str, tasks=None, config=None, jobs: int = 1,
 def cached(ds: Dataset, experiment: str, tasks=None, config=None) -> pd.DataFrame | None:
     """What is already on disk for ``tasks`` (no computation)."""
     config = config or EXPERIMENTS[experiment][1]()
-    return ResultsCache(experiment, ds.fingerprint, config).load_all(list(tasks or ds.tasks))
+    cache = ResultsCache(experiment, ds.fingerprint, config, version=ds.version)
+    return cache.load_all(list(tasks or ds.tasks))

@@ -37,6 +37,9 @@ class AggLabels:
 
     @property
     def agreement(self) -> float:
+        """Share of unanimous shots; NaN with one annotator (nobody to agree with)."""
+        if len(self.annotators) < 2:
+            return float("nan")
         return evaluation.unanimity_rate(self.table["pos_cnt"], len(self.annotators))
 
 
@@ -53,11 +56,17 @@ def _observed_agreement(votes: np.ndarray) -> float:
     return float(np.mean((pos * (pos - 1) + neg * (neg - 1)) / (r * (r - 1))))
 
 
+def _too_few(votes: np.ndarray) -> bool:
+    """No shots, or one annotator: no agreement statistic is defined."""
+    return len(votes) == 0 or votes.shape[1] < 2
+
+
 def fleiss_kappa(votes: np.ndarray) -> float:
-    """Fleiss' kappa (statsmodels); NaN when it is undefined (no shots, or one class only)."""
+    """Fleiss' kappa (statsmodels); NaN when it is undefined (no shots, one annotator, or one
+    class only)."""
     from statsmodels.stats.inter_rater import fleiss_kappa as _fleiss
 
-    if len(votes) == 0:
+    if _too_few(votes):
         return float("nan")
     pos = votes.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
@@ -66,10 +75,11 @@ def fleiss_kappa(votes: np.ndarray) -> float:
 
 
 def krippendorff_alpha(votes: np.ndarray) -> float:
-    """Krippendorff's alpha, nominal (krippendorff package); NaN with fewer than two values."""
+    """Krippendorff's alpha, nominal (krippendorff package); NaN with fewer than two values
+    or one annotator."""
     import krippendorff
 
-    if len(votes) == 0 or votes.all() or not votes.any():
+    if _too_few(votes) or votes.all() or not votes.any():
         return float("nan")
     return float(krippendorff.alpha(reliability_data=votes.T.astype(float),
                                     level_of_measurement="nominal"))
@@ -80,7 +90,7 @@ def gwet_ac1(votes: np.ndarray) -> float:
 
     Unlike kappa it stays defined (and high) when positives are rare or absent.
     """
-    if len(votes) == 0:
+    if _too_few(votes):
         return float("nan")
     p = float(votes.mean())
     pe = 2 * p * (1 - p)

@@ -19,12 +19,6 @@ SMALL = Exp1Config(ns=(25, 100))
 PAGE = Path(__file__).resolve().parents[2] / "pages" / "experiments.py"
 
 
-@pytest.fixture
-def fresh_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache"
-
-
 def test_cache_is_reused_and_invalidated_by_changed_data(copy_of_demo, fresh_cache):
     """Also through worker processes, which outlive a run and must not keep old data."""
     tasks = ["zoom", "pan"]  # each worker reads text-embeddings.json for its task
