@@ -169,7 +169,7 @@ def main() -> int:
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
-        sys.exit("Debian's chromium is needed (python scripts/ensure_chromium.py)")
+        sys.exit("Debian's chromium is needed (python scripts/ensure_test_tools.py)")
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     samples: dict[tuple[str, str], list[float]] = {}

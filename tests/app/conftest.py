@@ -21,7 +21,7 @@ def need(what: str):
 def browser():
     chromium = shutil.which("chromium")
     if chromium is None:
-        need("Debian's chromium is not installed (python scripts/ensure_chromium.py)")
+        need("Debian's chromium is not installed (python scripts/ensure_test_tools.py)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
