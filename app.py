@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components.data_source import current_dataset, data_dir_sidebar
+from components.heap import freeze_after_first_run
 
 st.set_page_config(page_title="Video Annotator dashboard", page_icon=":material/movie:",
                    layout="wide")
@@ -35,3 +36,4 @@ if ds is not None:
             for w in dict.fromkeys(ds.warnings):
                 st.text(str(w))
 page.run()
+freeze_after_first_run(page.url_path)  # later runs of the page end without a long GC pause
