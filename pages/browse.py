@@ -5,16 +5,20 @@ from components import cache, figures_views
 from components.annotation import use_as_examples
 from components.data_source import require_dataset
 from components.export import chart, csv
-from components.formatting import plain
+from components.formatting import PERCENT, plain
 from components.task_picker import task_picker
+from components.theme import group_label, task_label
 from dashboard import DataError
 from dashboard.dataset import browse
 
 ds = require_dataset()
 task = task_picker(ds, "browse")
-st.title(f"Browse a task: {task}")
-st.caption(f"Group: {ds.group(task)}")
-row = cache.task_table(ds, ds.fingerprint).set_index("task").loc[task]
+st.title(f"Browse a task: {task_label(task)}")
+st.caption("One row per labeled shot in a label source of the task, with its label (and each "
+           "annotator's vote where they voted): filter and page them, select rows to search "
+           "Annotate with, and read the positive rate by genre below.")
+st.caption(f"Group: {group_label(ds.group(task))}")
+row = cache.task_table(ds, ds.version()).set_index("task").loc[task]
 if row["error"]:
     st.error(plain(row["error"]), icon=":material/error:")
     st.stop()
@@ -26,20 +30,31 @@ except DataError as e:
 if about:  # plain text: the file is data, not markup
     st.text(about["description"])
     st.text(f"Keywords: {about['keywords']}")
-cols = st.columns(4)
-cols[0].metric("Positives", f"{row['positives']:,}")
-cols[1].metric("Negatives", f"{row['agg'] - row['positives']:,}")
-cols[2].metric("Agreement", f"{row['agreement']:.1%}", help="Share of shots where all agree")
-cols[3].metric("Data score", f"{row['data_score']:.2f}", help="The paper's data diversity score")
-
-names = cache.sources(ds, ds.fingerprint, task)
+metrics = st.container()  # filled once the source is known: its figures, not agg's
+names = cache.sources(ds, ds.version(task), task)
 if st.session_state.get("browse_source") not in names:  # first visit, or another task
     wanted = st.query_params.get("source")
     st.session_state["browse_source"] = wanted if wanted in names else names[0]
 source = st.selectbox("Label source", names, key="browse_source")
 st.query_params["source"] = source  # the link to this view names the source too
-table = cache.shot_table(ds, ds.fingerprint, task, source)
-annotators = ds.agg_votes(task).annotators
+table = cache.shot_table(ds, ds.version(task), task, source)
+primary, *secondaries = ds.agg_votes(task).annotators
+annotators = sorted([primary, *secondaries])  # one order on every page: by name
+positives = int(table["label"].sum())
+cols = metrics.columns(4)
+cols[0].metric("Positives", f"{positives:,}", help=f"Positive labels in {source}")
+cols[1].metric("Negatives", f"{len(table) - positives:,}", help=f"Negative labels in {source}")
+if source == browse.AGG_SOURCE:
+    cols[2].metric("Agreement", PERCENT.format(row["agreement"]),
+                   help="Share of shots where all annotators agree")
+    cols[3].metric("Data score", f"{row['data_score']:.2f}",
+                   help="The paper's data diversity score")
+else:
+    cols[2].metric("Positive rate", PERCENT.format(positives / len(table)) if len(table) else "—",
+                   help=f"Share of {source}'s labels that are positive")
+    cols[3].metric("With agg votes", f"{int(table['pos_cnt'].notna().sum()):,}",
+                   help="Shots of this source that the three annotators also voted on")
+voted = [c for c in (*annotators, "agg", "pos_cnt") if table[c].notna().any()]  # else hidden
 if "browse_search" not in st.session_state:
     st.session_state["browse_search"] = st.query_params.get("search", "")
 left, mid, right = st.columns([3, 2, 2])
@@ -56,7 +71,7 @@ st.session_state["browse_page"] = min(st.session_state.get("browse_page", 1), pa
 page = st.sidebar.number_input("Page", 1, pages, key="browse_page")
 st.caption(f"{len(shown):,} of {len(table):,} shots of *{source}* · page {page} of {pages}")
 votes = {name: st.column_config.CheckboxColumn(
-    f"{name} (primary)" if name == annotators[0] else name, help=f"Annotator {name}'s vote")
+    f"{name} (primary)" if name == primary else name, help=f"Annotator {name}'s vote")
     for name in annotators}
 rows = browse.page_of(shown, page, size)
 picked = st.dataframe(
@@ -64,7 +79,7 @@ picked = st.dataframe(
     on_select="rerun", selection_mode="multi-row",
     row_height=64 if thumbnails else None,
     column_order=[*(["thumbnail"] if thumbnails else []), "rank", "title", "genre", "start",
-                  "end", "label", *annotators, "agg", "pos_cnt", "validation", "watch", "key"],
+                  "end", "label", *voted, "validation", "watch", "key"],
     column_config={
         "thumbnail": st.column_config.ImageColumn("Thumbnail"),
         "rank": st.column_config.NumberColumn("#", help="Position in the source"),

@@ -68,7 +68,7 @@ def test_browse_url_selects_task(ds):
     task = ds.tasks[5]
     at = run_page("pages/browse.py", task)
     assert at.selectbox(key="browse_task").value == task
-    assert at.title[0].value.endswith(task)
+    assert at.title[0].value.endswith(task_label(task))
     assert at.query_params["task"] == task
     assert metrics(at)["Agreement"] == f"{ds.agg_votes(task).agreement:.1%}"
 

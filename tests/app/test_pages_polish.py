@@ -1,0 +1,70 @@
+"""The presentation-ready finish of the pages, as a new user sees them (AppTest)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import Dataset
+from dashboard.dataset import browse
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TASK = "car-chase"
+
+
+def run_page(page: str, task: str | None = TASK) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    if task:
+        at.query_params["task"] = task
+    at.switch_page(page)
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_task_picker_shows_names_as_people_write_them(ds):
+    at = run_page("pages/browse.py")
+    assert "car chase" in at.selectbox(key="browse_task").options
+    assert at.selectbox(key="browse_task").value == TASK  # the id, as in the URL
+    assert at.title[0].value == "Browse a task: car chase"
+
+
+def test_browse_header_figures_follow_the_label_source(ds):
+    at = run_page("pages/browse.py")
+    agg = browse.shot_table(ds, TASK, "agg")
+    assert metrics(at)["Positives"] == f"{int(agg['label'].sum()):,}"
+    at.selectbox(key="browse_source").set_value("cmp random").run()
+    cmp = browse.shot_table(ds, TASK, "cmp random")
+    m = metrics(at)
+    assert m["Positives"] == f"{int(cmp['label'].sum()):,}"
+    assert m["Negatives"] == f"{int((~cmp['label']).sum()):,}"
+    assert m["Positive rate"] == f"{cmp['label'].mean():.1%}" and "Agreement" not in m
+
+
+@pytest.fixture
+def random_list_without_votes(copy_of_demo, monkeypatch):
+    """A copy of the demo whose cmp random list of TASK holds only shots outside agg."""
+    ds = Dataset(copy_of_demo)
+    voted = set(ds.agg_votes(TASK).table["key"])
+    path = copy_of_demo / "cmp" / f"{TASK}.json"
+    lists = json.loads(path.read_text())
+    lists["random"] = [{"key": k, "value": i % 3 == 0} for i, k in
+                       enumerate(k for k in ds.shots["key"] if k not in voted) if i < 60]
+    path.write_text(json.dumps(lists))
+    monkeypatch.setenv("VA_DATA_DIR", str(copy_of_demo))
+    return ds
+
+
+def test_browse_shows_vote_columns_only_where_the_source_has_votes(random_list_without_votes):
+    ds = random_list_without_votes
+    at = run_page("pages/browse.py")
+    names = sorted(ds.agg_votes(TASK).annotators)
+    order = list(at.dataframe[0].proto.column_order)
+    assert [c for c in order if c in names] == names  # by name, the primary marked
+    assert {"agg", "pos_cnt"} <= set(order)
+    at.selectbox(key="browse_source").set_value("cmp random").run()
+    assert not set(at.dataframe[0].proto.column_order) & {*names, "agg", "pos_cnt"}
