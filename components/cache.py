@@ -45,14 +45,25 @@ _DERIVED_TEXT = {"task_table": "Reading every task's labels (once per data folde
 
 
 def derived_table(ds: Dataset, name: str) -> pd.DataFrame:
-    """A table that depends on the data folder alone, from memory, else from its disk cache
-    (a new server starts warm), else computed once with a progress bar."""
-    if not derived.path_of(ds, name).is_file():  # the first open of this data folder
+    """A table of every task: the data folder's rows from memory, else from their disk cache
+    (a new server starts warm), else computed once with a progress bar; then the rows of the
+    app-made tasks, if any (computed per version of theirs)."""
+    folder = ds.folder
+    if not derived.path_of(folder, name).is_file():  # the first open of this data folder
         text = _DERIVED_TEXT[name]
         bar = st.progress(0.0, text=text)
-        derived.table(ds, name, progress=lambda f, task: bar.progress(f, text=f"{text} {task}"))
+        derived.table(folder, name,
+                      progress=lambda f, task: bar.progress(f, text=f"{text} {task}"))
         bar.empty()
-    return _derived_table(ds, ds.fingerprint, name)
+    table = _derived_table(folder, folder.fingerprint, name)
+    if folder is ds:
+        return table
+    return pd.concat([table, _app_tasks_table(ds, ds.version(), name)], ignore_index=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def _app_tasks_table(_ds, version: str, name: str) -> pd.DataFrame:
+    return derived.TABLES[name](_ds.only_app_tasks())
 
 
 def task_table(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
@@ -121,7 +132,7 @@ def experiment_results(ds: Dataset, experiment: str,
                        tasks: list[str] | None = None) -> pd.DataFrame | None:
     """:func:`dashboard.experiments.runner.cached` (default config), read again only when the
     experiment's cache folder changed."""
-    return _experiment_results(ds, ds.fingerprint, experiment, tuple(tasks) if tasks else None,
+    return _experiment_results(ds, ds.version(), experiment, tuple(tasks) if tasks else None,
                                _results_signature(ds, experiment))
 
 
@@ -140,7 +151,7 @@ def _experiment_tables(_ds: Dataset, fingerprint: str, groups: tuple[str, ...],
 def experiment_tables(ds: Dataset, groups: list[str]) -> dict | None:
     """:func:`dashboard.experiments.summaries.page_tables` of the cached Experiment 1 results of the
     tasks in ``groups`` (and their cached Experiment 2); None when there are none."""
-    return _experiment_tables(ds, ds.fingerprint, tuple(sorted(groups)),
+    return _experiment_tables(ds, ds.version(), tuple(sorted(groups)),
                               _results_signature(ds, "experiment1"),
                               _results_signature(ds, "experiment2"))
 
@@ -158,7 +169,7 @@ def _checkpoint_aps(_ds: Dataset, fingerprint: str, task: str, root: str,
 def checkpoint_aps(ds: Dataset, task: str, root: Path | None = None):
     """:func:`dashboard.experiments.checkpoints.cached_aps`, read again only when the cache changed."""
     root = Path(root or config.cache_dir())
-    return _checkpoint_aps(ds, ds.fingerprint, task, str(root), _checkpoint_signature(root))
+    return _checkpoint_aps(ds, ds.version(task), task, str(root), _checkpoint_signature(root))
 
 
 @st.cache_data(show_spinner="Reading every task's checkpoint APs…", max_entries=8)
@@ -169,7 +180,7 @@ def _last_vs_best(_ds: Dataset, fingerprint: str, root: str, signature: tuple) -
 def last_vs_best(ds: Dataset, root: Path | None = None) -> pd.DataFrame:
     """:func:`dashboard.experiments.checkpoints.last_vs_best`, read again only when the cache changed."""
     root = Path(root or config.cache_dir())
-    return _last_vs_best(ds, ds.fingerprint, str(root), _checkpoint_signature(root))
+    return _last_vs_best(ds, ds.version(), str(root), _checkpoint_signature(root))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -213,7 +224,7 @@ def genre_index(_ds: Dataset, fingerprint: str) -> tuple[np.ndarray, np.ndarray]
 @st.cache_data(show_spinner=False, max_entries=64)
 def zero_shot_top(_ds: Dataset, fingerprint: str, task: str, k: int) -> pd.DataFrame:
     """The ``k`` shots closest to the task's text embedding (KeyError without one)."""
-    sims = corpus.cosine_to(_ds.embeddings, corpus_norms(_ds, fingerprint),
+    sims = corpus.cosine_to(_ds.embeddings, corpus_norms(_ds, _ds.fingerprint),
                             _ds.text_embeddings[task])
     return corpus.shots_at(_ds, corpus.top_rows(sims, k), sims)
 
@@ -269,7 +280,7 @@ def score_histogram(_ds: Dataset, fingerprint: str, task: str, source: Source,
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=_SPEC_HASH)
 def share_above_by_genre(_ds: Dataset, fingerprint: str, task: str, source: Source,
                          spec: ModelSpec, threshold: float) -> pd.DataFrame:
-    return corpus.share_above_by_genre(genre_index(_ds, fingerprint),
+    return corpus.share_above_by_genre(genre_index(_ds, _ds.fingerprint),
                                        corpus_scores(_ds, fingerprint, task, source, spec),
                                        threshold)
 
@@ -279,7 +290,7 @@ def saved_model_top(_ds: Dataset, fingerprint: str, task: str, name: str, data: 
                     k: int) -> pd.DataFrame:
     """The ``k`` best-scoring shots the task does not label under a model file (DataError as
     :func:`saved_model_scores`)."""
-    scores = saved_model_scores(_ds, fingerprint, name, data)
+    scores = saved_model_scores(_ds, _ds.fingerprint, name, data)
     return corpus.shots_at(_ds, corpus.top_rows(scores, k, labeled_rows(_ds, fingerprint, task)),
                            scores)
 
@@ -291,7 +302,7 @@ def every_task_model(ds: Dataset) -> dict:
     models = {}
     for i, t in enumerate(ds.tasks):
         bar.progress(i / len(ds.tasks), text=f"Training every task's model… {t}")
-        run = train_run(ds, ds.fingerprint, t, Source(), ModelSpec())
+        run = train_run(ds, ds.version(t), t, Source(), ModelSpec())
         if run.ok:
             models[t] = run.model
     bar.empty()

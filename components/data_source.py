@@ -11,9 +11,12 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import DataError, Dataset
 from dashboard.dataset import config
+from dashboard.annotate.config import store_url
+from dashboard.annotate.store import StoreError
+from dashboard.annotate.workspace import Workspace, store_configured, with_app_tasks
 from dashboard.dataset.folder import fingerprint_of
 
-from .cache import open_dataset
+from .cache import annotation_store, open_dataset
 from .formatting import plain
 
 _KEY = "data_dir"
@@ -67,12 +70,29 @@ def current_dataset() -> Dataset | None:
     _ensure_app_shell()
     path = st.session_state.get(_KEY) or str(config.data_dir())
     try:
-        return open_dataset(path, fingerprint_of(path))
+        folder = open_dataset(path, fingerprint_of(path))
     except (DataError, OSError) as e:  # OSError: e.g. a folder the app may not read
         if isinstance(e, OSError):
             e = DataError(e.filename or path, e.strerror or str(e))
         st.error(f"Cannot open the dataset. {plain(e)}", icon=":material/error:")
         return None
+    return _with_app_tasks(folder)
+
+
+def _with_app_tasks(folder: Dataset) -> Dataset | Workspace:
+    """The folder with the tasks made in the app beside its own (group "my tasks"), when an
+    annotation store exists and holds some; a store that cannot be opened is reported and the
+    folder shown alone."""
+    if not store_configured():
+        return folder
+    try:
+        return with_app_tasks(folder, annotation_store(store_url()))
+    except StoreError as e:
+        st.warning(f"Tasks made in the app are not listed. {plain(str(e))}",
+                   icon=":material/database:")
+        return folder
+
+
 
 
 def require_dataset() -> Dataset:

@@ -73,8 +73,8 @@ def _new_batch(ds: Dataset, store: Store, task: str, feed: str, origin: tuple,
                  scores[rows].astype(float).tolist())
 
 
-def _record(store: Store, batch: Batch, keys: list[str], value: str, who: str,
-            version) -> None:
+def _record(store: Store, batch: Batch, who: str, version, keys: list[str],
+            value: str) -> None:
     """Save one click; on a database error keep the message for the page, lose nothing."""
     try:
         store.record(batch.task, keys, value, annotator=who, feed=batch.feed,
@@ -97,11 +97,17 @@ def _undo(store: Store, batch: Batch) -> None:
     st.session_state["annotate_undone"] = keys
 
 
-def _shot(ds: Dataset, batch: Batch, i: int, store: Store, who: str, version,
-          thumbnails: bool, focused: bool) -> None:
-    key = batch.keys[i]
-    row = ds.rows([key])[0]
-    shot = ds.shots.iloc[[row]]
+BUTTONS = (("positive", "Positive", "primary"), ("negative", "Negative", "secondary"),
+           ("skip", "Skip", "tertiary"))
+
+
+def shot_card(ds: Dataset, key: str, detail: str, thumbnails: bool, focused: bool,
+              on_click, args: tuple, disabled: bool, values=("positive", "negative", "skip"),
+              prefix: str = "annotate") -> None:
+    """One shot to label: thumbnail, title (plain text), genre, time, ``detail``, a watch
+    link, and a button per value in ``values`` calling ``on_click(*args, [key], value)``;
+    the focused shot's buttons carry the keyboard shortcuts."""
+    shot = ds.shots.iloc[[ds.rows([key])[0]]]
     watch, thumb = shot_links(shot)
     s = shot.iloc[0]
     with st.container(border=True, horizontal=True, vertical_alignment="center"):
@@ -109,16 +115,15 @@ def _shot(ds: Dataset, batch: Batch, i: int, store: Store, who: str, version,
             st.image(thumb[0], width=120)
         with st.container(gap="small"):
             st.text(s["desc"])  # untrusted text: never Markdown or HTML
-            st.caption(plain(f"{s['genre'] or 'no genre'} · {s['start'] + 0.0:.1f}–"
-                             f"{s['end']:.1f} s · score {batch.scores[i]:.3f} · {key}"))
+            st.caption(plain(" · ".join(p for p in (
+                s["genre"] or "no genre", f"{s['start'] + 0.0:.1f}–{s['end']:.1f} s", detail,
+                key) if p)))
         st.link_button("Watch", watch[0], icon=":material/play_circle:", type="tertiary")
-        for value, label, kind in (("positive", "Positive", "primary"),
-                                   ("negative", "Negative", "secondary"),
-                                   ("skip", "Skip", "tertiary")):
-            st.button(label, key=f"annotate_{value}_{key}", type=kind,
-                      shortcut=SHORTCUTS[value] if focused else None,
-                      on_click=_record, args=(store, batch, [key], value, who, version),
-                      disabled=not who)
+        for value, label, kind in BUTTONS:
+            if value in values:
+                st.button(label, key=f"{prefix}_{value}_{key}", type=kind,
+                          shortcut=SHORTCUTS[value] if focused else None,
+                          on_click=on_click, args=(*args, [key], value), disabled=disabled)
 
 
 def _search_scores(ds: Dataset, query: np.ndarray) -> np.ndarray:
@@ -171,7 +176,7 @@ def _labeling(ds: Dataset, store: Store, task: str, who: str, feed: str,
     with st.container(horizontal=True):
         st.button("Mark the rest negative", key="annotate_rest", shortcut="M",
                   disabled=not (who and open_keys), icon=":material/playlist_remove:",
-                  on_click=_record, args=(store, batch, open_keys, "negative", who, version))
+                  on_click=_record, args=(store, batch, who, version, open_keys, "negative"))
         st.button("Undo", key="annotate_undo", shortcut="U", icon=":material/undo:",
                   on_click=_undo, args=(store, batch))
         if st.button("Retrain now", key="annotate_retrain", shortcut="T",
@@ -187,9 +192,10 @@ def _labeling(ds: Dataset, store: Store, task: str, who: str, feed: str,
     st.caption(f"{len(open_keys)} of {len(batch.keys)} shots left in this batch · shortcuts for "
                "the first shot: **P** positive, **N** negative, **S** skip; **M** the rest "
                "negative, **U** undo, **T** retrain")
-    for i, key in enumerate(batch.keys):
+    for key, score in zip(batch.keys, batch.scores):
         if key not in batch.done:
-            _shot(ds, batch, i, store, who, version, thumbnails, focused=key == open_keys[0])
+            shot_card(ds, key, f"score {score:.3f}", thumbnails, key == open_keys[0], _record,
+                      (store, batch, who, version), disabled=not who)
 
 
 def _retrain(ds: Dataset, store: Store, task: str, spec=loop.FAST) -> None:

@@ -4,17 +4,18 @@ import streamlit as st
 from components import cache, figures_views
 from components.data_source import require_dataset
 from components.export import chart
-from components.formatting import number
+from components.formatting import number, plain
 from components.links import browse_url
 from components.task_picker import task_picker
 from components.views import lazy_tabs
+from dashboard.annotate import team
 from dashboard.dataset import browse
 from dashboard.method.agreement import STAT_COLUMNS, STAT_NAMES, role_summary
 
 ds = require_dataset()
 task = task_picker(ds, "agreement")
 st.title("Annotator agreement")
-table = cache.agreement_table(ds, ds.fingerprint)
+table = cache.agreement_table(ds, ds.version())
 for message in table.loc[table["error"] != "", "error"]:
     st.error(message, icon=":material/error:")
 ok = table[table["error"] == ""]
@@ -25,7 +26,23 @@ ROLES = {"role": "Role", "annotations": "Votes",
 
 
 
+def relabeling_progress() -> None:
+    """For a task made in the app: how far each secondary is with the blind re-labeling."""
+    progress = team.progress(ds.store, task)
+    if progress.empty:
+        st.info("No secondary is asked to re-label this task yet (Annotate → Team). Until two "
+                "people have voted on a shot, no agreement statistic is defined.",
+                icon=":material/group:")
+        return
+    each = ", ".join(f"{name}: {voted:,} done, {to_do:,} to do"
+                     for name, voted, to_do in progress.itertuples(index=False))
+    st.caption(plain(f"Blind re-labeling. {each}. The agg, and every statistic here, holds "
+                     "the shots that every secondary has voted on."))
+
+
 def this_task() -> None:
+    if ds.is_app_task(task):
+        relabeling_progress()
     if task not in set(ok["task"]):
         return
     stats = ok.set_index("task").loc[task]
@@ -37,7 +54,7 @@ def this_task() -> None:
                "Unanimity is the paper's agreement (share of shots where all annotators agree); "
                "kappa and alpha correct it for chance and are undefined (—) when every vote "
                "is the same; Gwet's AC1 stays meaningful when positives are rare.")
-    detail = cache.task_agreement(ds, ds.fingerprint, task)
+    detail = cache.task_agreement(ds, ds.version(task), task)
     left, right = st.columns(2)
     with left:
         chart(figures_views.cohen_heatmap(detail["cohen"], task),
@@ -49,7 +66,7 @@ def this_task() -> None:
     st.dataframe(role_summary(detail["annotators"]), hide_index=True, column_config=ROLES)
 
     st.subheader("Disputed shots")
-    disputed = browse.filter_shots(cache.shot_table(ds, ds.fingerprint, task, "agg"), "disputed")
+    disputed = browse.filter_shots(cache.shot_table(ds, ds.version(task), task, "agg"), "disputed")
     st.caption(f"{len(disputed):,} shots where the annotators do not all agree. "
                "*Open* shows the shot in the browse view.")
     annotators = ds.agg_votes(task).annotators
@@ -75,7 +92,7 @@ def across_tasks() -> None:
         chart(figures_views.agreement_by_group(ok, stat), ok[["task", "group", stat]],
               key="agreement_by_group")
     st.subheader("Annotators across tasks")
-    quality = cache.annotator_quality(ds, ds.fingerprint)
+    quality = cache.annotator_quality(ds, ds.version())
     chart(figures_views.annotator_quality(quality), quality, key="agreement_quality")
     st.dataframe(role_summary(quality), hide_index=True, column_config=ROLES)
 

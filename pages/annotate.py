@@ -11,8 +11,9 @@ from components.export import chart, download
 from components.figures_annotate import history_figure
 from components.formatting import code, plain
 from components.labeling import labeling_area
+from components.team import baselines_section, blind_area, secondaries_section
 from dashboard import DataError
-from dashboard.annotate import exchange, feeds, loop, review
+from dashboard.annotate import exchange, feeds, loop, review, team
 from dashboard.annotate.config import state_dir
 from dashboard.annotate.store import StoreError
 from dashboard.dataset.tasks import check_task_name
@@ -28,7 +29,7 @@ REVIEW_COLUMNS = {
 }
 
 st.title("Annotate")
-ds = require_dataset()
+ds = require_dataset().folder  # the data folder's shots; tasks come from the store
 store = require_store()
 who = annotator_sidebar()
 thumbnails = st.sidebar.toggle("Show thumbnails", value=True, key="annotate_thumbnails",
@@ -104,18 +105,22 @@ info = store.task(task)
 st.subheader(task)
 if info["description"]:
     st.caption(plain(info["description"]))
+primary = team.primary_of(store, task)
+size = st.sidebar.number_input("Batch size", 1, 100, 10, key="annotate_size")
+if who and who != primary and who in store.secondaries(task):
+    # a secondary re-labels blind: no feed, no score, no review of the primary's labels
+    blind_area(ds, store, task, who, int(size), thumbnails)
+    st.stop()
 
-# switching tabs reruns the page; Review and Progress are computed only while open
-label_tab, review_tab, progress_tab = st.tabs(["Label", "Review", "Progress & export"],
-                                              key="annotate_view", on_change="rerun")
+# switching tabs reruns the page; the other tabs are computed only while open
+label_tab, review_tab, team_tab, progress_tab = st.tabs(
+    ["Label", "Review", "Team & baselines", "Progress & export"], key="annotate_view",
+    on_change="rerun")
 
 with label_tab:
-    cols = st.columns([3, 1])
     names = [*feeds.FEEDS, feeds.SEARCH]
-    feed = cols[0].segmented_control("Feed", names, format_func=feeds.FEED_NAMES.get,
-                                     default=feeds.SEARCH, key="annotate_feed",
-                                     help=feeds.FEED_HELP)
-    size = cols[1].number_input("Batch size", 1, 100, 10, key="annotate_size")
+    feed = st.segmented_control("Feed", names, format_func=feeds.FEED_NAMES.get,
+                                default=feeds.SEARCH, key="annotate_feed", help=feeds.FEED_HELP)
     query, query_id = None, ()
     with st.expander("Search query", expanded=(feed or feeds.SEARCH) == feeds.SEARCH,
                      icon=":material/search:"):  # the search feed's query; also the start
@@ -169,6 +174,13 @@ def review_view() -> None:
     except StoreError as e:
         st.error(plain(str(e)), icon=":material/database:")
 
+def team_view() -> None:
+    st.markdown("**Blind re-labeling**")
+    secondaries_section(store, task, primary)
+    st.markdown("**Baselines**")
+    baselines_section(ds, store, task, who, primary, int(size), thumbnails)
+
+
 def progress_view() -> None:
     hist = loop.history(store, task)
     if hist.empty:
@@ -181,7 +193,7 @@ def progress_view() -> None:
     st.dataframe(stats, hide_index=True)
     st.markdown("**Export in the released layout**")
     out = st.text_input("Folder", value=str(state_dir() / "exports"), key="annotate_export_dir",
-                        help="Writes agg/{task}.json and checkpoints/{task}.json there.")
+                        help="Writes agg/, checkpoints/ and (once drawn) cmp/{task}.json there.")
     if st.button("Export", key="annotate_export", icon=":material/save:"):
         try:
             if Path(out).expanduser().resolve() == ds.root.resolve():
@@ -197,9 +209,12 @@ def progress_view() -> None:
     download(f"checkpoints/{task}.json", functools.partial(exchange.checkpoints_json, store,
                                                            task),
              f"{task}-checkpoints.json", "application/json", "annotate_dl_cp", row)
+    download(f"cmp/{task}.json", functools.partial(exchange.cmp_json, store, task),
+             f"{task}-cmp.json", "application/json", "annotate_dl_cmp", row)
 
 
-for tab, view in ((review_tab, review_view), (progress_tab, progress_view)):
+for tab, view in ((review_tab, review_view), (team_tab, team_view),
+                  (progress_tab, progress_view)):
     with tab:
         if tab.open:
             view()

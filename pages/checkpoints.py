@@ -15,7 +15,7 @@ from dashboard.experiments import checkpoints
 ds = require_dataset()
 task = task_picker(ds, "checkpoints")
 st.title(f"Checkpoints: {task}")
-row = cache.task_table(ds, ds.fingerprint).set_index("task").loc[task]
+row = cache.task_table(ds, ds.version()).set_index("task").loc[task]
 if row["error"]:
     st.error(plain(row["error"]), icon=":material/error:")
     st.stop()
@@ -35,7 +35,7 @@ def compute(tasks: list[str]) -> None:
     bar.empty()
 
 
-timeline = cache.checkpoint_timeline(ds, ds.fingerprint, task)
+timeline = cache.checkpoint_timeline(ds, ds.version(task), task)
 chart(figures_views.checkpoint_timeline(timeline, task), timeline, key="checkpoints_timeline")
 
 st.subheader("Average precision per checkpoint")
@@ -69,7 +69,7 @@ else:
         st.caption(f"Checkpoint {r.checkpoint}: no result ({r.reason}).")
 
 st.subheader("Changes between consecutive checkpoints")
-diffs = cache.checkpoint_diffs(ds, ds.fingerprint, task)
+diffs = cache.checkpoint_diffs(ds, ds.version(task), task)
 st.dataframe(diffs, hide_index=True, width="stretch",
              column_config={"from": "From", "to": "To",
                             **{c: c.capitalize() for c in checkpoints.CHANGES}})

@@ -12,8 +12,8 @@ st.title("Video Annotator dataset")
 st.caption("The dataset in figures, then one row per task (click a header to sort, *Open* for "
            "its shots) and how a task figure spreads within each group: one point per task.")
 ds = require_dataset()
-tasks = cache.task_table(ds, ds.fingerprint)
-summary = cache.dataset_summary(ds, ds.fingerprint)
+tasks = cache.task_table(ds, ds.version())
+summary = cache.dataset_summary(ds, ds.version())
 
 row = st.container(horizontal=True, gap="large")  # metrics as wide as their labels: no "…"
 for label, value, about in (
@@ -62,7 +62,7 @@ st.download_button("Download the task table (CSV)", tasks.to_csv(index=False),
                    file_name="tasks.csv", mime="text/csv", icon=":material/download:")
 
 st.subheader("Groups")
-groups = cache.group_summary(ds, ds.fingerprint)
+groups = cache.group_summary(ds, ds.version())
 st.dataframe(styled(groups.assign(group=groups["group"].map(group_label)),
                     percent=("pos_rate", "agreement"), count=("agg", "positives"),
                     decimals={"data_score": 2, "checkpoints": 1}),

@@ -52,13 +52,13 @@ st.session_state.setdefault("_search_example", ds.shots["key"].iloc[0])
 
 def top_unlabeled() -> None:
     with st.spinner(f"Training {spec.describe()} on {source.describe()}…"):
-        run = cache.train_run(ds, ds.fingerprint, task, source, spec)
+        run = cache.train_run(ds, ds.version(task), task, source, spec)
     if not run.ok:
         st.warning(f"No model for this choice: {run.reason}", icon=":material/warning:")
     else:
         st.caption(f"**{task}** · {spec.describe()} on {source.describe()} · validation AP "
                    f"{run.quality.ap.mean:.3f}")
-        args = ds, ds.fingerprint, task, source, spec  # every corpus-wide number is cached
+        args = ds, ds.version(task), task, source, spec  # every corpus-wide number is cached
         cols = st.columns(2)
         threshold = cols[0].slider("Threshold", 0.0, 1.0, 0.5, 0.01, key="search_threshold")
         k = cols[1].slider("Shots to list", 10, 200, 50, 10, key="search_k")
@@ -81,7 +81,7 @@ def zero_shot_search() -> None:
                    icon=":material/warning:")
     else:
         st.caption(f"Shots ranked by cosine similarity to the text embedding of **{task}**.")
-        shot_list(cache.zero_shot_top(ds, ds.fingerprint, task, 50), f"{task}-zero-shot",
+        shot_list(cache.zero_shot_top(ds, ds.version(task), task, 50), f"{task}-zero-shot",
                   "search_dl_zs")
 
 
@@ -140,7 +140,7 @@ def saved_model() -> None:
     if given is not None:
         name, data = given
         try:
-            best = cache.saved_model_top(ds, ds.fingerprint, task, name, data, 50)
+            best = cache.saved_model_top(ds, ds.version(task), task, name, data, 50)
         except DataError as e:
             st.error(plain(e), icon=":material/error:")
         else:

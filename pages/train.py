@@ -19,7 +19,7 @@ task = task_picker(ds, "train")
 source, spec = model_controls(ds, task)
 
 with st.spinner(f"Training {spec.describe()} on {source.describe()}…"):
-    run = cache.train_run(ds, ds.fingerprint, task, source, spec)
+    run = cache.train_run(ds, ds.version(task), task, source, spec)
 if run.training is not None:
     st.caption(f"**{task}** · {source.describe()} · {spec.describe()} · "
                f"{run.training.removed:,} validation keys removed from the source")

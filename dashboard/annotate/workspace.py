@@ -17,8 +17,6 @@ import hashlib
 import os
 from pathlib import Path
 
-import pandas as pd
-
 from ..dataset.folder import CmpLists, Dataset
 from ..method.agreement import AggLabels
 from ..method.labeled import LabeledDataset
@@ -61,12 +59,14 @@ class Workspace:
         """The same workspace listing only its app-made tasks."""
         return Workspace(self.folder, self.store, with_folder_tasks=False)
 
-    def version(self, task: str) -> str:
+    def version(self, task: str | None = None) -> str:
         """The cache key of the task's data: the folder's fingerprint for a folder task, else
-        that plus the task's revision in the store (hashed)."""
-        if not self.is_app_task(task):
+        that plus the task's revision in the store (hashed); with None, of every task."""
+        if task is not None and not self.is_app_task(task):
             return self.folder.version(task)
-        token = f"{self.folder.fingerprint}\x1f{task}\x1f{self.store.revision(task)}"
+        mine = [task] if task is not None else self.app_tasks
+        token = "\x1f".join([self.folder.fingerprint, *(f"{t}\x1f{self.store.revision(t)}"
+                                                       for t in mine)])
         return hashlib.sha1(token.encode()).hexdigest()[:16]
 
     @property
@@ -125,27 +125,20 @@ class Workspace:
         return [k for k, r in zip(keys, rows) if r >= 0]
 
 
-def configured_store() -> Store | None:
-    """The annotation store the app and the CLI use (``VA_STATE_DB``, else the default file
-    in the state folder), or None when no such database exists yet."""
-    if not os.environ.get(config.DB_ENV) and not (config.state_dir() / "annotations.db").is_file():
-        return None
-    return config.get_store()
+def store_configured() -> bool:
+    """Whether an annotation store is configured (``VA_STATE_DB``) or its default file
+    exists; looking never creates a database."""
+    return bool(os.environ.get(config.DB_ENV)) or (config.state_dir() / "annotations.db").is_file()
 
 
-def open_workspace(data_dir: str | Path) -> Dataset | Workspace:
-    """The data folder with the app-made tasks of the configured store, or the folder alone
-    when there is none."""
-    folder = Dataset(data_dir)
-    store = configured_store()
-    if store is None:
-        return folder
+def with_app_tasks(folder: Dataset, store: Store) -> Dataset | Workspace:
+    """The folder with the app-made tasks of ``store``, or the folder alone if it has none."""
     workspace = Workspace(folder, store)
     return workspace if workspace.app_tasks else folder
 
 
-def task_frame(ds: Dataset | Workspace) -> pd.DataFrame:
-    """Task, group and whether it is app-made, in the workspace's order."""
-    mine = ds.is_app_task if isinstance(ds, Workspace) else (lambda _t: False)
-    return pd.DataFrame({"task": list(ds.tasks), "group": [ds.group(t) for t in ds.tasks],
-                         "app_made": [mine(t) for t in ds.tasks]})
+def open_workspace(data_dir: str | Path) -> Dataset | Workspace:
+    """The data folder with the app-made tasks of the configured store (the folder alone when
+    there is no store or no such task)."""
+    folder = Dataset(data_dir)
+    return with_app_tasks(folder, config.get_store()) if store_configured() else folder

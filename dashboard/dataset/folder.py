@@ -216,9 +216,13 @@ class Dataset:
 
     portable = True  # an experiment worker process can reopen it from its root
 
-    def version(self, task: str) -> str:
-        """The cache key of a task's data: the folder's fingerprint (an overlay gives its own
-        tasks a key of their own)."""
+    def is_app_task(self, task: str) -> bool:
+        """Whether ``task`` was made in the app (never, for a data folder alone)."""
+        return False
+
+    def version(self, task: str | None = None) -> str:
+        """The cache key of a task's data (of every task's with None): the folder's
+        fingerprint (an overlay gives its own tasks a key of their own)."""
         return self.fingerprint
 
     # --- tasks ----------------------------------------------------------------------------
