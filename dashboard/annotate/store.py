@@ -4,7 +4,9 @@ app (tables, engine and migrations in :mod:`.database`; undo in :mod:`.undo`).
 Owns the tasks, the append-only event log, the derived labels and the retrain checkpoints.
 SQLite in WAL mode by default (``annotations.db`` in the state folder), or any
 SQLAlchemy URL (e.g. PostgreSQL for a team server). Only portable SQLAlchemy Core is used; the
-one SQLite-specific part is :func:`.database.make_engine` (PRAGMAs on connect).
+one SQLite-specific part is :func:`.database.make_engine` (PRAGMAs on connect), the one
+PostgreSQL-specific part the C collation of the columns that results are sorted by (so that
+keys come back in the same order on both). tests/annotate/test_store.py runs on both.
 
 The log is append-only: one *action* (one user click) writes one *event* per key, in one
 transaction. Current labels are never stored, they are derived from the events: the last

@@ -306,7 +306,7 @@ def test_three_processes_label_the_same_task(store, url):
     assert sorted(ev["action"]) == sorted(int(x) for out, _ in outs for x in out.split())
     assert list(ev.groupby("session").size()) == [clicks] * 3
     writers = ev["session"].tolist()  # in commit order: the processes really took turns
-    assert sum(a != b for a, b in zip(writers, writers[1:])) >= 30
+    assert sum(a != b for a, b in zip(writers, writers[1:])) >= 10
     assert _label_map(store, "t") == _last_write_wins(ev)
     assert store.stats("t")["annotators"].item() == 3
 
