@@ -7,13 +7,14 @@ atomically, and anything unreadable or of another shape is computed again and re
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
+from ..method.agreement import ANNOTATOR_COLUMNS, STAT_COLUMNS
 from . import config, summary
+from .atomic import write_atomic
 from .folder import Dataset
 
 VERSION = 1  # bump when a change to the code of these tables changes any value
@@ -22,6 +23,11 @@ TABLES: dict[str, Callable[..., pd.DataFrame]] = {
     "agreement_table": summary.agreement_table,
     "annotator_quality": summary.annotator_quality,
 }
+# what a stored table must hold to be used (and the tables with one row per task, in order)
+_REQUIRED = {"task_table": summary.TASK_COLUMNS,
+             "agreement_table": ["task", "group", *STAT_COLUMNS, "error"],
+             "annotator_quality": ANNOTATOR_COLUMNS}
+_PER_TASK = ("task_table", "agreement_table")
 
 
 def path_of(ds: Dataset, name: str, root: Path | None = None) -> Path:
@@ -30,13 +36,20 @@ def path_of(ds: Dataset, name: str, root: Path | None = None) -> Path:
     return (root or config.cache_dir()) / "derived" / ds.fingerprint / f"{name}-v{VERSION}.parquet"
 
 
+def _usable(ds: Dataset, name: str, stored: pd.DataFrame) -> bool:
+    if not set(_REQUIRED[name]) <= set(stored.columns):
+        return False
+    return name not in _PER_TASK or stored["task"].tolist() == list(ds.tasks)
+
+
 def read(ds: Dataset, name: str, root: Path | None = None) -> pd.DataFrame | None:
-    """The stored table, or None when it is missing or unreadable."""
+    """The stored table, or None when it is missing, unreadable or of another shape."""
     path = path_of(ds, name, root)
     try:
-        return pd.read_parquet(path)
+        stored = pd.read_parquet(path)
     except (OSError, ValueError):  # missing, truncated, not Parquet (pyarrow's errors are
         return None                # OSError or ValueError subclasses)
+    return stored if _usable(ds, name, stored) else None
 
 
 def table(ds: Dataset, name: str, root: Path | None = None, progress=None) -> pd.DataFrame:
@@ -47,8 +60,5 @@ def table(ds: Dataset, name: str, root: Path | None = None, progress=None) -> pd
     if stored is not None:
         return stored
     computed = TABLES[name](ds, progress=progress)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.partial")
-    computed.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    write_atomic(path, lambda f: computed.to_parquet(f, index=False))
     return computed

@@ -8,8 +8,6 @@ fingerprint, the task and ``CODE_VERSION`` (bump it when a change alters the num
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -17,6 +15,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ..dataset.atomic import write_atomic
 from ..dataset.folder import Dataset
 from ..dataset.tasks import check_task_name
 from ..method.labeled import LabeledDataset, SplitError
@@ -88,11 +87,34 @@ class CheckpointAPs:
                 "zero_shot_problem": self.zero_shot_problem}
 
     @classmethod
-    def from_json(cls, raw: dict) -> "CheckpointAPs":
+    def from_json(cls, raw) -> "CheckpointAPs":
+        """The result stored by :meth:`to_json`; ValueError for anything else (another shape,
+        an older version's fields, wrong types), which callers treat as not computed."""
+        numbers = ("zero_shot_mean", "zero_shot_std", "positive_rate", "random_scorer",
+                   "random_scorer_std")
+        ok = (isinstance(raw, dict) and isinstance(raw.get("task"), str)
+              and isinstance(raw.get("error"), str) and isinstance(raw.get("zero_shot_problem"), str)
+              and all(_is_number(raw.get(k)) for k in numbers)
+              and isinstance(raw.get("rows"), list) and all(map(_is_row, raw["rows"])))
+        if not ok:
+            raise ValueError("not a checkpoint AP result of this version")
         return cls(raw["task"], pd.DataFrame(raw["rows"], columns=AP_COLUMNS),
                    raw["zero_shot_mean"], raw["zero_shot_std"],
                    NoSkill(raw["positive_rate"], raw["random_scorer"], raw["random_scorer_std"]),
-                   raw["error"], raw["zero_shot_problem"])  # older caches: KeyError, recomputed
+                   raw["error"], raw["zero_shot_problem"])
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_row(row) -> bool:
+    """A stored row of the AP table: every column, counts whole, APs numbers or NaN."""
+    return (isinstance(row, dict) and set(row) == set(AP_COLUMNS)
+            and all(_is_number(row[k]) and float(row[k]).is_integer()
+                    for k in ("checkpoint", "n_train", "n_pos"))
+            and _is_number(row["ap_mean"]) and _is_number(row["ap_std"])
+            and isinstance(row["reason"], str))
 
 
 def compute_aps(ds: Dataset, task: str, progress: Progress | None = None) -> CheckpointAPs:
@@ -135,23 +157,21 @@ def cached_aps(ds: Dataset, task: str, cache_root: Path) -> CheckpointAPs | None
     """The cached result of ``task`` for this dataset and code version, if any."""
     path = cache_path(cache_root, ds, task)
     try:
-        return CheckpointAPs.from_json(json.loads(path.read_text()))
-    except (OSError, ValueError, KeyError):  # missing or unreadable cache: recompute
+        result = CheckpointAPs.from_json(json.loads(path.read_bytes()))
+    except (OSError, ValueError):  # missing, unreadable or another shape: not computed
         return None
+    return result if result.task == task else None
 
 
 def checkpoint_aps(ds: Dataset, task: str, cache_root: Path,
                    progress: Progress | None = None) -> CheckpointAPs:
-    """The cached result, else compute it and write it to the cache (atomically)."""
+    """The cached result, else compute it and write it to the cache (atomically: an unreadable
+    file is replaced)."""
     result = cached_aps(ds, task, cache_root)
     if result is None:
         result = compute_aps(ds, task, progress)
-        path = cache_path(cache_root, ds, task)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # unique per writer
-        with os.fdopen(fd, "w") as f:
-            json.dump(result.to_json(), f)
-        os.replace(tmp, path)
+        data = json.dumps(result.to_json()).encode()
+        write_atomic(cache_path(cache_root, ds, task), lambda f: f.write(data))
     return result
 
 

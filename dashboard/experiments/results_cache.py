@@ -6,13 +6,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 
 from ..dataset import config as app_config
+from ..dataset.atomic import write_atomic
 from ..dataset.tasks import check_task_name
+
+# what every experiment's table holds (Experiment 1's and 2's COLUMNS share these)
+REQUIRED_COLUMNS = ("task", "group", "ap_mean", "ap_std", "n_train", "n_pos", "reason")
 
 CODE_VERSION = 4  # bump when a change to the experiment code changes any number
 
@@ -44,18 +47,24 @@ class ResultsCache:
         return self.folder / f"{name}.parquet"
 
     def load(self, task: str) -> pd.DataFrame | None:
-        path = self._path(task)
-        return pd.read_parquet(path) if path.is_file() else None
+        """The task's table, or None when it is not computed: no file, or one that cannot be
+        read as this task's table (truncated, not Parquet, other columns or task), which the
+        next :meth:`save` replaces."""
+        try:
+            table = pd.read_parquet(self._path(task))
+        except (OSError, ValueError):  # missing, truncated, garbage (pyarrow's errors are
+            return None                # OSError or ValueError subclasses)
+        usable = (set(REQUIRED_COLUMNS) <= set(table.columns) and len(table)
+                  and (table["task"] == task).all())
+        return table if usable else None
 
     def save(self, task: str, table: pd.DataFrame) -> None:
         """Write atomically: a reader sees the whole table or none."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self._path(task).with_suffix(f".{os.getpid()}.tmp")
-        table.to_parquet(tmp, index=False)
-        os.replace(tmp, self._path(task))
+        write_atomic(self._path(task), lambda f: table.to_parquet(f, index=False))
 
     def missing(self, tasks) -> list[str]:
-        return [t for t in tasks if not self._path(t).is_file()]
+        """The tasks without a usable table (see :meth:`load`)."""
+        return [t for t in tasks if self.load(t) is None]
 
     def load_all(self, tasks) -> pd.DataFrame | None:
         """The cached tables of ``tasks`` stacked (tasks not yet computed are left out)."""
