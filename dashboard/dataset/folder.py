@@ -22,7 +22,7 @@ from ..errors import DataError, DataWarning
 from ..method import evaluation
 from ..method.agreement import AggLabels
 from ..method.labeled import LabeledDataset
-from .jsonfiles import expect, parse_key_values, parse_pos_neg, read_json
+from .jsonfiles import expect, expect_text, parse_key_values, parse_pos_neg, read_json
 from .tasks import ALL_TASKS, check_task_name, group_of
 
 SHOT_COLUMNS = ("key", "yt_id", "desc", "genre", "frame_in", "frame_out", "start", "end",
@@ -57,6 +57,8 @@ def read_shots(path: Path) -> pd.DataFrame:
     missing = [c for c in SHOT_COLUMNS if c not in shots.columns]
     if missing:
         raise DataError(path, f"missing columns: {', '.join(missing)}")
+    if shots.empty:
+        raise DataError(path, "has a header but no rows (one row per shot is needed)")
     empty = int((shots["key"] == "").sum())
     if empty:
         raise DataError(path, f"{empty} rows have an empty key")
@@ -91,6 +93,12 @@ def key_index(shots: pd.DataFrame, path: Path) -> pd.Index:
     return index
 
 
+def file_state(path: Path) -> tuple[int, ...]:
+    """What changes when a file is replaced, rewritten, truncated or touched (one stat)."""
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
 def open_embeddings(path: Path, n_rows: int) -> tuple[np.ndarray, bool]:
     """(matrix, memory_mapped). Memory-map a contiguous uncompressed float32 dataset."""
     if not path.is_file():
@@ -119,15 +127,32 @@ def open_embeddings(path: Path, n_rows: int) -> tuple[np.ndarray, bool]:
     return np.memmap(path, dtype="<f4", mode="r", offset=offset, shape=shape), True
 
 
+def describe_rows(rows: np.ndarray, shown: int = 5) -> str:
+    """The first row numbers of a sorted list and how many others ("7, 12 and 40 more")."""
+    text = ", ".join(str(int(r)) for r in rows[:shown])
+    return text + (f" and {len(rows) - shown:,} more" if len(rows) > shown else "")
+
+
+_CHUNK_ROWS = 65_536
 _LAYOUT_FILES = ("shot-data.csv", "embeddings.h5", "text-embeddings.json", "queries.json",
                  "task_descriptions.json")
 _TASK_FOLDERS = ("agg", "checkpoints", "cmp", "ave/validation")
 
 
-def fingerprint_of(root: str | Path) -> str:
-    """A stable hash of a dataset folder's files (name, size, modification time).
+@lru_cache(maxsize=4096)
+def _content_hash(path: str, state: tuple[int, ...]) -> str:
+    """SHA-1 of a file's bytes, read again only when its stat ``state`` changes."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha1").hexdigest()
 
-    Cheap (a stat per file), so it can be checked on every rerun to notice changed data.
+
+def fingerprint_of(root: str | Path) -> str:
+    """A stable hash of a dataset folder's files: every file's name, size and modification
+    time, and the content of the JSON files (small), so that a same-size rewrite that keeps
+    the old modification time changes it too.
+
+    Cheap on every rerun: a stat per file, and a JSON file is read again only when its stat
+    changed. Equal for a copy that keeps modification times (``cp -p``), so caches carry over.
     """
     root = Path(root)
     files = [root / n for n in _LAYOUT_FILES if (root / n).is_file()]
@@ -135,9 +160,44 @@ def fingerprint_of(root: str | Path) -> str:
         files += (root / sub).glob("*.json")
     h = hashlib.sha1()
     for path in sorted(files):
-        st = path.stat()
-        h.update(f"{path.relative_to(root)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        try:
+            h.update(f"{path.relative_to(root)}|{_file_token(path)}\n".encode())
+        except OSError:  # removed or unreadable since it was listed: its reader says why
+            h.update(f"{path.relative_to(root)}|unreadable\n".encode())
     return h.hexdigest()[:16]
+
+
+def _file_token(path: Path) -> str:
+    st = path.stat()
+    token = f"{st.st_size}|{st.st_mtime_ns}"
+    if path.suffix == ".json":
+        token += "|" + _content_hash(str(path), file_state(path))
+    return token
+
+
+def _agg_row(item, i: int, primary: str, secondaries: tuple[str, ...], path: Path) -> dict:
+    """One row of agg/{task}.json checked: key, every vote a boolean, agg, pos_cnt."""
+    expect(isinstance(item, dict) and isinstance(item.get("key"), str)
+           and isinstance(item.get("agg"), bool) and _is_count(item.get("pos_cnt"))
+           and isinstance(item.get("primary"), bool)
+           and isinstance(item.get("secondaries"), dict), path,
+           f"data[{i}] needs key (str), primary (bool), secondaries (object), "
+           "agg (bool) and pos_cnt (int)")
+    votes = {primary: item["primary"], **item["secondaries"]}
+    expect(set(votes) == {primary, *secondaries}, path,
+           f"data[{i}] has votes from {sorted(votes)}, expected {sorted({primary, *secondaries})}")
+    for name, vote in item["secondaries"].items():
+        expect(isinstance(vote, bool), path, f"data[{i}] ({item['key']}): the vote of {name} "
+                                             f"must be true or false, not {vote!r}")
+    return {"key": item["key"], **votes, "agg": item["agg"], "pos_cnt": item["pos_cnt"]}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -153,12 +213,13 @@ class Dataset:
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
+        if self.root.exists() and not self.root.is_dir():
+            raise DataError(self.root, "is a file, not a folder (give the dataset folder)")
         if not self.root.is_dir():
             raise DataError(self.root, "dataset folder does not exist")
         self.warnings: list[DataWarning] = []
         self.shots = read_shots(self.root / "shot-data.csv")
-        self.embeddings, self.memory_mapped = open_embeddings(self.root / "embeddings.h5",
-                                                              len(self.shots))
+        self._open_embeddings()
         self._index = key_index(self.shots, self.root / "shot-data.csv")
         self._clusters = self.shots["cluster_index"].to_numpy()
         self.tasks = self._list_tasks()
@@ -176,7 +237,52 @@ class Dataset:
 
     @property
     def dim(self) -> int:
-        return int(self.embeddings.shape[1])
+        return int(self._embeddings.shape[1])
+
+    def _open_embeddings(self) -> None:
+        path = self.root / "embeddings.h5"
+        self._embeddings, self.memory_mapped = open_embeddings(path, len(self.shots))
+        self._embeddings_state = file_state(path)
+
+    @property
+    def embeddings(self) -> np.ndarray:
+        """The embedding matrix (memory-mapped when the file allows it).
+
+        The file is checked (one stat) before every use: a memory map over a file that was
+        truncated since would kill the process (SIGBUS) when touched, so a changed file is
+        opened again, and one that no longer opens raises DataError.
+        """
+        path = self.root / "embeddings.h5"
+        try:
+            changed = file_state(path) != self._embeddings_state
+        except OSError:
+            raise DataError(path, "file is missing (removed since the folder was opened)") from None
+        if changed:
+            try:
+                self._open_embeddings()
+            except DataError as e:
+                raise DataError(path, f"changed on disk since the folder was opened and can no "
+                                      f"longer be used: {e.reason}") from None
+        return self._embeddings
+
+    @cached_property
+    def unusable_rows(self) -> np.ndarray:
+        """Rows of the embedding matrix holding NaN or inf (read in chunks, once)."""
+        x, bad = self.embeddings, []
+        for lo in range(0, len(x), _CHUNK_ROWS):
+            bad.append(np.flatnonzero(~np.isfinite(np.asarray(x[lo: lo + _CHUNK_ROWS])).all(axis=1))
+                       + lo)
+        return np.concatenate(bad) if bad else np.empty(0, np.int64)
+
+    def unusable_note(self) -> str:
+        """Empty when every embedding is finite, else what a corpus-wide ranking leaves out."""
+        rows = self.unusable_rows
+        if not len(rows):
+            return ""
+        keys = ", ".join(self.shots["key"].iloc[rows[:3]])
+        return (f"{self.root / 'embeddings.h5'}: {len(rows):,} shots have NaN or inf in their "
+                f"embedding (rows {describe_rows(rows)}; keys {keys}"
+                f"{', …' if len(rows) > 3 else ''}) and are left out of search and scoring")
 
     def rows(self, keys) -> np.ndarray:
         """Row index of each key (-1 for a key that is not in shot-data.csv)."""
@@ -197,8 +303,8 @@ class Dataset:
         x[order] = self.embeddings[rows[order]]
         bad = ~np.isfinite(x).all(axis=1)
         if bad.any():
-            raise DataError(path, f"{int(bad.sum())} embedding rows hold NaN or inf "
-                                  f"(e.g. row {int(rows[bad][0])})")
+            raise DataError(path, f"{int(bad.sum())} embedding rows hold NaN or inf and cannot "
+                                  f"be used (rows {describe_rows(np.sort(rows[bad]))})")
         return x
 
     def clusters(self, keys) -> np.ndarray:
@@ -263,20 +369,9 @@ class Dataset:
                and isinstance(raw.get("secondaries"), list) and isinstance(raw.get("data"), list),
                path, "expected {'primary': str, 'secondaries': [str], 'data': [...]}")
         primary, secondaries = raw["primary"], tuple(raw["secondaries"])
-        rows = []
-        for i, item in enumerate(raw["data"]):
-            expect(isinstance(item, dict) and isinstance(item.get("key"), str)
-                   and isinstance(item.get("agg"), bool) and isinstance(item.get("pos_cnt"), int)
-                   and isinstance(item.get("primary"), bool)
-                   and isinstance(item.get("secondaries"), dict), path,
-                   f"data[{i}] needs key (str), primary (bool), secondaries (object), "
-                   "agg (bool) and pos_cnt (int)")
-            votes = {primary: item["primary"], **item["secondaries"]}
-            expect(set(votes) == {primary, *secondaries}, path,
-                   f"data[{i}] has votes from {sorted(votes)}, expected "
-                   f"{sorted({primary, *secondaries})}")
-            rows.append({"key": item["key"], **votes, "agg": item["agg"],
-                         "pos_cnt": item["pos_cnt"]})
+        expect(all(isinstance(a, str) for a in secondaries), path,
+               "'secondaries' must be a list of annotator names")
+        rows = [_agg_row(item, i, primary, secondaries, path) for i, item in enumerate(raw["data"])]
         table = pd.DataFrame(rows, columns=["key", primary, *secondaries, "agg", "pos_cnt"])
         dup = table["key"].duplicated()
         if dup.any():
@@ -293,14 +388,19 @@ class Dataset:
         return LabeledDataset.from_keys(task, t["key"][positive], t["key"][~positive], self)
 
     def checkpoints(self, task: str) -> tuple[LabeledDataset, ...]:
-        """checkpoints/{task}.json, oldest first."""
+        """checkpoints/{task}.json, oldest first. A broken snapshot (wrong shape, a key both
+        positive and negative) is left out with a warning naming it; the others are kept."""
         path = self.task_path("checkpoints", task)
         raw = read_json(path)
         expect(isinstance(raw, list), path, "expected a list of {'pos': [...], 'neg': [...]}")
         out = []
         for i, item in enumerate(raw):
-            pos, neg = parse_pos_neg(item, path, f"[{i}]")
-            out.append(self._labeled(task, pos, neg, path))
+            try:
+                pos, neg = parse_pos_neg(item, path, f"[{i}]")
+                out.append(self._labeled(task, pos, neg, path))
+            except DataError as e:
+                self.warnings.append(DataWarning(e.path, f"snapshot {i + 1} of {len(raw)} left "
+                                                         f"out: {e.reason}"))
         return tuple(out)
 
     def cmp(self, task: str) -> CmpLists:
@@ -338,17 +438,31 @@ class Dataset:
         path = self.root / "text-embeddings.json"
         raw = read_json(path)
         expect(isinstance(raw, dict), path, "expected {label: [floats]}")
+        for label, vec in raw.items():
+            expect(isinstance(vec, list) and all(_is_number(v) for v in vec),
+                   path, f"{label!r} must be a list of numbers")
+        self._check_text_widths({label: len(vec) for label, vec in raw.items()}, path)
         out = {}
         for label, vec in raw.items():
-            expect(isinstance(vec, list) and all(isinstance(v, (int, float)) for v in vec),
-                   path, f"{label!r} must be a list of numbers")
-            if len(vec) != self.dim:
-                raise DataError(path, f"text embedding {label!r} has dimension {len(vec)}, "
-                                      f"video embeddings have {self.dim}")
             arr = np.asarray(vec, np.float32)
             expect(bool(np.isfinite(arr).all()), path, f"{label!r} holds NaN or inf")
             out[label] = arr
         return out
+
+    def _check_text_widths(self, widths: dict[str, int], path: Path) -> None:
+        """Every text vector must have the shot embeddings' width. When they all agree with
+        each other on another width, the two files disagree: both are named."""
+        wrong = {label: w for label, w in widths.items() if w != self.dim}
+        if wrong and len(set(widths.values())) == 1 and len(widths) > 1:
+            raise DataError(self.root / "embeddings.h5",
+                            f"'embeddings' has width {self.dim}, but every text embedding in "
+                            f"{path.name} has width {next(iter(widths.values()))}: the two "
+                            "files are not in the same embedding space")
+        if wrong:
+            label, width = next(iter(wrong.items()))
+            raise DataError(path, f"text embedding {label!r} has dimension {width}, video "
+                                  f"embeddings have {self.dim}"
+                                  + (f" ({len(wrong)} tasks differ)" if len(wrong) > 1 else ""))
 
     @cached_property
     def queries(self) -> dict[str, list[str]]:
@@ -364,8 +478,8 @@ class Dataset:
         raw = read_json(path)
         expect(isinstance(raw, dict) and all(isinstance(v, dict) for v in raw.values()), path,
                "expected {task: {'description': str, 'keywords': str}}")
-        return {t: {k: str(v.get(k, "")) for k in ("description", "keywords")}
-                for t, v in raw.items()}
+        return {t: {k: expect_text(v.get(k, ""), path, f"{t!r}.{k}")
+                    for k in ("description", "keywords")} for t, v in raw.items()}
 
     def _optional_text_map(self, name: str) -> dict[str, list[str]]:
         path = self.root / name

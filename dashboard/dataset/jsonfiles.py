@@ -2,17 +2,27 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
 
+# the largest per-task file of the release is about 100 KB: a file over this is not a label
+# file, and parsing it would take many times its size in memory
+MAX_JSON_BYTES = 32 * 2**20
 
-def read_json(path: Path) -> Any:
-    """Parse ``path``; a missing or unreadable file or malformed JSON raises :class:`DataError`."""
+
+def read_json(path: Path, max_bytes: int = MAX_JSON_BYTES) -> Any:
+    """Parse ``path``; a missing, unreadable or too large file or malformed JSON raises
+    :class:`DataError`."""
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise DataError(path, f"is {size / 2**20:.0f} MiB; a JSON file of the layout "
+                                      f"may be at most {max_bytes / 2**20:.0f} MiB")
+            return json.loads(f.read().decode("utf-8"))
     except FileNotFoundError:
         raise DataError(path, "file is missing") from None
     except OSError as e:  # a folder, no permission, an I/O error...
@@ -42,6 +52,12 @@ def parse_pos_neg(value: Any, path: Path, where: str) -> tuple[list[str], list[s
            f"{where} must be an object with 'pos' and 'neg' lists")
     return (expect_key_list(value["pos"], path, f"{where}.pos"),
             expect_key_list(value["neg"], path, f"{where}.neg"))
+
+
+def expect_text(value: Any, path: Path, where: str) -> str:
+    """``value`` must be a string."""
+    expect(isinstance(value, str), path, f"{where} must be a string, not {type(value).__name__}")
+    return value
 
 
 def parse_key_values(value: Any, path: Path, where: str) -> list[tuple[str, bool]]:

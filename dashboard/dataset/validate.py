@@ -4,12 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import DataError
-from .folder import Dataset
-
-_CHUNK_ROWS = 65_536
+from .folder import Dataset, describe_rows
 
 
 @dataclass(frozen=True)
@@ -32,14 +28,10 @@ def _check(problems: list[Problem], fn, *args):
 
 
 def _check_finite(ds: Dataset) -> None:
-    for lo in range(0, ds.n_shots, _CHUNK_ROWS):
-        block = np.asarray(ds.embeddings[lo: lo + _CHUNK_ROWS])
-        bad = ~np.isfinite(block).all(axis=1)
-        if bad.any():
-            rows = np.flatnonzero(bad) + lo
-            raise DataError(ds.root / "embeddings.h5",
-                            f"row {int(rows[0])} (and {len(rows) - 1} more in rows {lo}-"
-                            f"{lo + len(block) - 1}) holds NaN or inf")
+    rows = ds.unusable_rows
+    if len(rows):
+        raise DataError(ds.root / "embeddings.h5",
+                        f"{len(rows):,} rows hold NaN or inf: rows {describe_rows(rows)}")
 
 
 def _check_agg_consistency(ds: Dataset, task: str) -> list[Problem]:
@@ -50,6 +42,10 @@ def _check_agg_consistency(ds: Dataset, task: str) -> list[Problem]:
     wrong_agg = int((t["agg"] != (t["pos_cnt"] * 2 > len(agg.annotators))).sum())
     path = str(ds.task_path("agg", task))
     out = []
+    if t.empty or not t["agg"].any():
+        out.append(Problem("warning", path, "no rows: the task has no labels" if t.empty else
+                           f"no positive among its {len(t):,} rows: no split, no model, "
+                           "no experiment for this task"))
     if wrong_cnt:
         out.append(Problem("warning", path, f"{wrong_cnt} rows have pos_cnt different from "
                                             "the number of positive votes"))
@@ -73,6 +69,15 @@ def _check_task(ds: Dataset, task: str) -> list[Problem]:
     return problems
 
 
+def _orphans(ds: Dataset) -> list[Problem]:
+    """Per-task files whose task has no agg file: nothing reads them."""
+    return [Problem("warning", str(path), f"there is no agg/{path.name}, so no task reads "
+                                          "this file")
+            for sub in ("checkpoints", "cmp", "ave/validation")
+            for path in sorted((ds.root / sub).glob("*.json"))
+            if not (ds.root / "agg" / path.name).exists()]
+
+
 def validate(root: str | Path) -> list[Problem]:
     """Every problem of the folder; an empty list means it is a valid dataset."""
     try:
@@ -89,5 +94,6 @@ def validate(root: str | Path) -> list[Problem]:
         if text and task not in text:
             problems.append(Problem("warning", str(ds.root / "text-embeddings.json"),
                                     f"no text embedding for task {task!r} (no zero-shot)"))
+    problems += _orphans(ds)
     problems += [Problem("warning", w.path, w.reason) for w in dict.fromkeys(ds.warnings)]
     return problems
