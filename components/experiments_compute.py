@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from typing import Callable
 
 import streamlit as st
 
@@ -19,3 +20,20 @@ def compute(ds: Dataset, experiment: str, tasks, config=None, all_cores: bool = 
     runner.run(ds, experiment, tasks, config,
                           jobs=(os.cpu_count() or 1) if all_cores else 1, progress=progress)
     bar.empty()
+
+
+def compute_button(label: str, key: str, job: Callable[[], None]) -> None:
+    """A button that runs ``job`` (which draws its own progress) and then reruns the page.
+
+    The button is a fragment: its click reruns only the button's place, so while the job runs
+    the rest of the page stays as it was, instead of fading under a second, partial copy of
+    itself. The rerun after the job draws the results, where the page no longer offers the
+    button.
+    """
+    @st.fragment
+    def button() -> None:
+        if st.button(label, key=key, icon=":material/play_arrow:"):
+            job()
+            st.rerun()
+
+    button()

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import cache
 from components.data_source import require_dataset
-from components.experiments_compute import compute
+from components.experiments_compute import compute, compute_button
 from components.export import chart, csv
 from components.figures_experiments import (
     ap_vs_labels,
@@ -14,10 +14,14 @@ from components.figures_experiments import (
 )
 from components.formatting import plain
 from components.task_picker import task_picker
+from components.theme import group_label, task_label
 from dashboard.experiments.experiment2 import best_checkpoint_ap
 from dashboard.experiments.summaries import HEADLINE_PROCESS
 
 st.title("AP versus number of labels")
+st.markdown("How the average precision of a task's classifier grows with the number of "
+            "training labels, for Video Annotator against the random, zero-shot and combined "
+            "baselines (the paper's Experiments 1 and 2): higher and further left is better.")
 ds = require_dataset()
 one_tab, all_tab = st.tabs(["One task", "All tasks"])
 
@@ -29,9 +33,7 @@ def task_results(experiment: str, task: str, result_column: str, button: str, mi
     table = cache.experiment_results(ds, experiment, [task])
     if table is None:
         st.info(missing)
-        if st.button(button, key=key, icon=":material/play_arrow:"):
-            compute(ds, experiment, [task])
-            st.rerun()
+        compute_button(button, key, lambda: compute(ds, experiment, [task]))
     elif table[result_column].isna().all():
         st.error(f"No result for {task}: {plain(table['reason'].iloc[0])}",
                  icon=":material/error:")
@@ -43,8 +45,8 @@ def task_results(experiment: str, task: str, result_column: str, button: str, mi
 with one_tab:
     task = task_picker(ds, "exp", container=st)
     table = task_results("experiment1", task, "ap_mean", "Compute this task",
-                         f"Experiment 1 for **{task}** is not computed yet (or the data "
-                         "changed).", "exp_compute_one")
+                         f"Experiment 1 for **{task_label(task)}** is not computed yet (or "
+                         "the data changed).", "exp_compute_one")
     if table is not None:
         for reason in table.loc[table["reason"] != "", "reason"].unique():
             st.warning(plain(reason), icon=":material/warning:")
@@ -52,8 +54,9 @@ with one_tab:
 
     st.subheader("Decision processes (Experiment 2)")
     steps = task_results("experiment2", task, "step", "Compute Experiment 2 for this task",
-                         f"Experiment 2 for **{task}** is not computed yet: seven policies of "
-                         "40 steps of 25 labels (about a minute per task).", "exp2_compute_one")
+                         f"Experiment 2 for **{task_label(task)}** is not computed yet: seven "
+                         "policies of 40 steps of 25 labels (about a minute per task).",
+                         "exp2_compute_one")
     if steps is not None:
         va_best = None if table is None else best_checkpoint_ap(table).get(task)
         chart(policy_curves(steps, task, va_best), steps, key="exp2_task")
@@ -65,14 +68,16 @@ with all_tab:
     exp1 = cache.experiment_results(ds, "experiment1")
     done = 0 if exp1 is None else exp1["task"].nunique()
     st.caption(f"Experiment 1 is cached for {done} of {len(ds.tasks)} tasks.")
-    if done < len(ds.tasks) and st.button("Compute Experiment 1 for all tasks",
-                                          key="exp_compute_all", icon=":material/play_arrow:"):
-        compute(ds, "experiment1", ds.tasks, all_cores=True)
-        st.rerun()
+    if done < len(ds.tasks):
+        compute_button("Compute Experiment 1 for all tasks", "exp_compute_all",
+                       lambda: compute(ds, "experiment1", ds.tasks, all_cores=True))
     tables = None
     if exp1 is not None:
         groups = sorted(exp1["group"].unique())
-        chosen = st.multiselect("Groups", groups, default=groups, key="exp_groups")
+        if (st.session_state.get("_exp_groups_offered") != groups  # more computed, or
+                or "exp_groups" not in st.session_state):  # a new visit: every group
+            st.session_state["exp_groups"] = st.session_state["_exp_groups_offered"] = groups
+        chosen = st.multiselect("Groups", groups, format_func=group_label, key="exp_groups")
         tables = cache.experiment_tables(ds, chosen)
     if tables is not None:
         chart(share_curves(tables["enough_data"], "Share of tasks with enough data (Fig 7)",
@@ -83,7 +88,7 @@ with all_tab:
               key="exp_fig9")
         st.subheader("Median AP gain of VA over combined, in points (Table 2)")
         table2 = tables["table2"]
-        st.dataframe(table2.style.format("{:+.1f}"), width="stretch")
+        st.dataframe(table2.rename(index=group_label).style.format("{:+.1f}"), width="stretch")
         csv("Table 2 (CSV)", table2, "table2.csv", "exp_table2_csv", index=True)
         chart(task_gain_bars(tables["gains"], tables["gain_n"]), tables["gains"], key="exp_gain")
 
@@ -92,11 +97,9 @@ with all_tab:
     done2 = 0 if exp2 is None else exp2["task"].nunique()
     st.caption(f"Experiment 2 (the authors' seven policies) is cached for {done2} of "
                f"{len(ds.tasks)} tasks; also `python -m dashboard experiment2`.")
-    if done2 < len(ds.tasks) and st.button("Compute Experiment 2 for all tasks",
-                                           key="exp2_compute_all",
-                                           icon=":material/play_arrow:"):
-        compute(ds, "experiment2", ds.tasks, all_cores=True)
-        st.rerun()
+    if done2 < len(ds.tasks):
+        compute_button("Compute Experiment 2 for all tasks", "exp2_compute_all",
+                       lambda: compute(ds, "experiment2", ds.tasks, all_cores=True))
     if tables is not None and "table3" in tables:
         st.caption(f"Over the {tables['exp2_tasks']} of these {tables['exp1_tasks']} tasks with "
                    "both experiments. Per task, the best AP of a process over its steps minus "

@@ -68,3 +68,26 @@ def test_browse_shows_vote_columns_only_where_the_source_has_votes(random_list_w
     assert {"agg", "pos_cnt"} <= set(order)
     at.selectbox(key="browse_source").set_value("cmp random").run()
     assert not set(at.dataframe[0].proto.column_order) & {*names, "agg", "pos_cnt"}
+
+
+def test_ap_vs_labels_offers_every_computed_group(ds, tmp_path, monkeypatch):
+    from dashboard.experiments import runner
+
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
+    runner.run(ds, "experiment1", ["zoom"])
+    at = run_page("pages/experiments.py", "zoom")
+    assert at.multiselect(key="exp_groups").value == ["motion"]
+    runner.run(ds, "experiment1", [TASK])  # the rest computed, here or by the CLI
+    at.run()
+    assert at.multiselect(key="exp_groups").value == sorted(["motion", ds.group(TASK)])
+    assert "events and actions" in at.multiselect(key="exp_groups").options
+
+
+def test_compute_button_is_gone_once_results_are_shown(ds, tmp_path, monkeypatch):
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
+    at = run_page("pages/experiments.py", "zoom")
+    at.button(key="exp_compute_one").click().run()
+    assert not at.exception
+    assert any("zoom: AP versus number of labels" in c.proto.spec
+               for c in at.get("plotly_chart"))
+    assert not [b for b in at.button if b.key == "exp_compute_one"]
