@@ -29,6 +29,9 @@ REVIEW_COLUMNS = {
 }
 
 st.title("Annotate")
+st.markdown("Build a task's classifier by labeling: start or continue a task, label the shots "
+            "each feed proposes, retrain, and watch the model quality score rise in the "
+            "history chart (higher is better).")
 ds = require_dataset().folder  # the data folder's shots; tasks come from the store
 store = require_store()
 who = annotator_sidebar()
