@@ -22,18 +22,21 @@ def compute(ds: Dataset, experiment: str, tasks, config=None, all_cores: bool = 
     bar.empty()
 
 
-def compute_button(label: str, key: str, job: Callable[[], None]) -> None:
+def compute_button(label: str, key: str, job: Callable[[], list[str] | None]) -> None:
     """A button that runs ``job`` (which draws its own progress) and then reruns the page.
 
     The button is a fragment: its click reruns only the button's place, so while the job runs
     the rest of the page stays as it was, instead of fading under a second, partial copy of
     itself. The rerun after the job draws the results, where the page no longer offers the
-    button.
+    button. Messages that ``job`` returns (plain text) are shown instead of that rerun.
     """
     @st.fragment
     def button() -> None:
         if st.button(label, key=key, icon=":material/play_arrow:"):
-            job()
-            st.rerun()
+            problems = job()
+            for message in problems or ():
+                st.error(message, icon=":material/error:")
+            if not problems:
+                st.rerun()
 
     button()

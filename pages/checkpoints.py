@@ -3,10 +3,12 @@ import streamlit as st
 
 from components import cache, figures_views
 from components.data_source import require_dataset
+from components.experiments_compute import compute_button
 from components.export import chart
 from components.formatting import number, plain
 from components.links import browse_url
 from components.task_picker import task_picker
+from components.theme import task_label
 from dashboard import DataError
 from dashboard.dataset import config
 from dashboard.dataset.browse import checkpoint_source
@@ -14,7 +16,11 @@ from dashboard.experiments import checkpoints
 
 ds = require_dataset()
 task = task_picker(ds, "checkpoints")
-st.title(f"Checkpoints: {task}")
+st.title(f"Checkpoints: {task_label(task)}")
+st.markdown("How the primary annotator's labeled set grew, checkpoint by checkpoint, and how "
+            "good a classifier trained on each one is (average precision on the agg validation "
+            "split, higher is better), then what changed between checkpoints and the same "
+            "across tasks.")
 row = cache.task_table(ds, ds.version()).set_index("task").loc[task]
 if row["error"]:
     st.error(plain(row["error"]), icon=":material/error:")
@@ -22,17 +28,19 @@ if row["error"]:
 root = config.cache_dir()
 
 
-def compute(tasks: list[str]) -> None:
-    """Compute (and cache on disk) the checkpoint APs of ``tasks`` with a progress bar."""
-    bar = st.progress(0.0, text="Starting…")
+def compute(tasks: list[str]) -> list[str]:
+    """Compute (and cache on disk) the checkpoint APs of ``tasks`` with a progress bar; the
+    problems, one message per task that could not be read."""
+    bar, problems = st.progress(0.0, text="Starting…"), []
     for i, name in enumerate(tasks):
         def report(f, msg, i=i, name=name):
             bar.progress((i + f) / len(tasks), text=f"{name}: {msg}")
         try:
             checkpoints.checkpoint_aps(ds, name, root, progress=report)
         except DataError as e:
-            st.error(plain(f"{name}: {e}"), icon=":material/error:")
+            problems.append(plain(f"{name}: {e}"))
     bar.empty()
+    return problems
 
 
 timeline = cache.checkpoint_timeline(ds, ds.version(task), task)
@@ -42,14 +50,12 @@ st.subheader("Average precision per checkpoint")
 st.caption("The paper's classifier trained on each checkpoint minus the agg validation keys, "
            "scored on the agg validation split (bootstrap mean ± std of 5 resamples).")
 result = cache.checkpoint_aps(ds, task, root)  # re-read only when the disk cache changed
-if result is None and st.button(f"Compute AP of {len(timeline)} checkpoints",
-                                icon=":material/play_arrow:", key="checkpoints_compute"):
-    compute([task])
-    result = cache.checkpoint_aps(ds, task, root)
 if result is None:
     st.info("Not computed yet: one cross-validated fit per checkpoint (seconds per "
             "checkpoint). The result is cached on disk, so this page opens instantly next time.",
             icon=":material/info:")
+    compute_button(f"Compute AP of {len(timeline)} checkpoints", "checkpoints_compute",
+                   lambda: compute([task]))
 elif result.error:
     st.warning(f"No average precision for this task: {result.error}.", icon=":material/warning:")
 else:
@@ -88,9 +94,9 @@ if len(diffs):
 
 st.header("Across tasks")
 missing = [t for t in ds.tasks if not checkpoints.cache_path(root, ds, t).is_file()]
-if missing and st.button(f"Compute the {len(missing)} remaining tasks (slow)",
-                         icon=":material/play_arrow:", key="checkpoints_compute_all"):
-    compute(missing)
+if missing:
+    compute_button(f"Compute the {len(missing)} remaining tasks (slow)",
+                   "checkpoints_compute_all", lambda: compute(missing))
 done = cache.last_vs_best(ds, root)
 if done.empty:
     st.info("No task computed yet.", icon=":material/info:")
