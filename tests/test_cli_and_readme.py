@@ -34,6 +34,9 @@ def test_quick_start_has_two_commands_and_ci_runs_the_test_one():
     commands = block.strip().splitlines()
     assert len(commands) == 2 and "streamlit run app.py" in commands[0]
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
+    # the test command installs the system tools the tests drive with a script that exists
+    scripts = re.findall(r"python (scripts/\S+\.py)", commands[1])
+    assert scripts == ["scripts/ensure_test_tools.py"] and (ROOT / scripts[0]).is_file()
 
 
 def test_seed_snippet_runs_against_the_configured_dataset(demo_dir, monkeypatch):
