@@ -128,6 +128,9 @@ def start() -> Server:
               log=root / "server.log")
         return Server(root, pg_ctl, prefix, port)
     except BaseException:
+        if (root / "data" / "postmaster.pid").exists():  # started, but too slowly or half-way
+            subprocess.run(prefix + [pg_ctl, "-D", str(root / "data"), "-m", "immediate",
+                                     "-w", "stop"], cwd=root, capture_output=True, timeout=120)
         shutil.rmtree(root, ignore_errors=True)
         raise
 
