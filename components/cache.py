@@ -41,7 +41,9 @@ _DERIVED_TEXT = {"task_table": "Reading every task's labels (once per data folde
                  "agreement_table": "Computing the agreement of every task (once per data "
                                     "folder)…",
                  "annotator_quality": "Computing every annotator's agreement (once per data "
-                                      "folder)…"}
+                                      "folder)…",
+                 "dataset_summary": "Counting the labeled shots of every task (once per data "
+                                    "folder)…"}
 
 
 def derived_table(ds: Dataset, name: str) -> pd.DataFrame:
@@ -70,9 +72,17 @@ def task_table(_ds: Dataset, fingerprint: str) -> pd.DataFrame:
     return derived_table(_ds, "task_table")
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def dataset_summary(_ds: Dataset, fingerprint: str) -> dict:
-    return summary.dataset_summary(_ds, task_table(_ds, fingerprint))
+    """:func:`dashboard.dataset.summary.dataset_summary`: a data folder's is kept with its
+    derived tables; with app-made tasks (whose labels count too) it is computed."""
+    if _ds.folder is _ds:
+        return derived_table(_ds, "dataset_summary").to_dict("records")[0]
+    return _summary_with_app_tasks(_ds, _ds.version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _summary_with_app_tasks(_ds: Dataset, version: str) -> dict:
+    return summary.dataset_summary(_ds, task_table(_ds, version))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

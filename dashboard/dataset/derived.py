@@ -1,6 +1,6 @@
 """Tables that depend on the data folder alone (the task table, the agreement of every task,
-every annotator's agreement), kept on disk per dataset fingerprint so that a new server
-process starts warm instead of reading every task's files again.
+every annotator's agreement, the headline figures), kept on disk per dataset fingerprint so
+that a new server process starts warm instead of reading every task's files again.
 
 Files live in ``{cache}/derived/{fingerprint}/{name}-v{VERSION}.parquet``, are written
 atomically, and anything unreadable or of another shape is computed again and replaced.
@@ -18,15 +18,27 @@ from .atomic import write_atomic
 from .folder import Dataset
 
 VERSION = 1  # bump when a change to the code of these tables changes any value
+
+
+def dataset_summary(ds: Dataset, progress=None) -> pd.DataFrame:
+    """:func:`summary.dataset_summary` as a table of one row: counting the unique labeled
+    shots reads every task's agg and cmp files."""
+    return pd.DataFrame([summary.dataset_summary(ds, summary.task_table(ds, progress))])
+
+
 TABLES: dict[str, Callable[..., pd.DataFrame]] = {
     "task_table": summary.task_table,
     "agreement_table": summary.agreement_table,
     "annotator_quality": summary.annotator_quality,
+    "dataset_summary": dataset_summary,
 }
 # what a stored table must hold to be used (and the tables with one row per task, in order)
 _REQUIRED = {"task_table": summary.TASK_COLUMNS,
              "agreement_table": ["task", "group", *STAT_COLUMNS, "error"],
-             "annotator_quality": ANNOTATOR_COLUMNS}
+             "annotator_quality": ANNOTATOR_COLUMNS,
+             "dataset_summary": ["shots", "tasks", "agg_labels", "all_labels",
+                                 "unique_labeled_shots", "mean_agreement",
+                                 "mean_pos_rate"]}
 _PER_TASK = ("task_table", "agreement_table")
 
 

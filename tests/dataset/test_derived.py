@@ -40,3 +40,11 @@ def test_a_broken_file_is_computed_again_and_replaced(ds, tmp_path, content):
 def test_unknown_table_is_refused(ds, tmp_path):
     with pytest.raises(ValueError, match="unknown derived table 'x'"):
         derived.table(ds, "x", tmp_path)
+
+
+def test_headline_figures_read_back_as_the_same_numbers_and_types(ds, tmp_path):
+    derived.table(ds, "dataset_summary", tmp_path)
+    stored = derived.table(ds, "dataset_summary", tmp_path).to_dict("records")[0]
+    expected = summary.dataset_summary(ds, summary.task_table(ds))
+    assert stored == expected
+    assert [type(v) for v in stored.values()] == [type(v) for v in expected.values()]
