@@ -224,6 +224,22 @@ def explain(name: str, doing: str, err: exc.DBAPIError) -> str:
     return f"{head}: {detail}"
 
 
+def explain_url(url: str, err: Exception) -> str:
+    """A user-facing message for a URL that names no database this app can open: not a URL,
+    a kind SQLAlchemy does not know (``postgres://`` is not one of them), or a missing
+    driver. ``url`` is shown with its password masked where it parses."""
+    example = ("a SQLAlchemy URL such as postgresql+psycopg://user@host/database or "
+               "sqlite:////path/to/annotations.db")
+    if isinstance(err, ImportError):
+        return (f"Cannot open the annotation database {url}: its driver is not installed "
+                f"({err}). For PostgreSQL use postgresql+psycopg://, whose driver comes with "
+                "requirements.txt.")
+    if isinstance(err, exc.NoSuchModuleError):
+        return (f"Cannot open the annotation database {url}: SQLAlchemy knows no database "
+                f"kind {url.split(':', 1)[0]!r}; give {example}.")
+    return f"Cannot open the annotation database {url!r}: it is not {example}."
+
+
 def _in_read_only_folder(name: str) -> bool:
     """A SQLite file that exists in a folder that cannot be written (a read-only file
     system, or permissions): SQLite then says only "unable to open", since WAL mode needs to

@@ -49,6 +49,7 @@ from .database import (
     display_name,
     events,
     explain,
+    explain_url,
     make_engine,
     prepare_schema,
     tasks,
@@ -80,10 +81,16 @@ class Store:
     file path (SQLite) or that URL, as used in messages."""
 
     def __init__(self, url: str):
-        parsed = make_url(url)
+        try:
+            parsed = make_url(url)
+        except exc.ArgumentError as err:
+            raise StoreError(url, explain_url(url, err)) from err
         self.url = parsed.render_as_string(hide_password=True)
         self.name = display_name(parsed)
-        self._engine = make_engine(parsed)
+        try:
+            self._engine = make_engine(parsed)
+        except (exc.ArgumentError, ImportError) as err:  # no such dialect, or no driver
+            raise StoreError(self.url, explain_url(self.url, err)) from err
         try:
             with self._guard("open"):
                 prepare_schema(self._engine, self.name)

@@ -465,6 +465,21 @@ def test_unreachable_server_is_named_without_its_password():
     assert "s3cret" not in str(info.value)
 
 
+@pytest.mark.parametrize("given, says", [
+    ("postgres://ann:s3cret@db.example/labels", "postgres://ann:***@db.example/labels: "
+     "SQLAlchemy knows no database kind 'postgres'; give a SQLAlchemy URL such as "
+     "postgresql+psycopg://"),
+    ("mysql://ann:s3cret@db.example/labels", "mysql://ann:***@db.example/labels: its driver "
+     "is not installed (No module named 'MySQLdb'). For PostgreSQL use postgresql+psycopg://"),
+    ("state/annotations.db", "'state/annotations.db': it is not a SQLAlchemy URL"),
+])
+def test_a_url_that_names_no_usable_database(given, says):
+    with pytest.raises(StoreError) as info:
+        open_store(given)
+    assert str(info.value).startswith(f"Cannot open the annotation database {says}")
+    assert "s3cret" not in str(info.value)
+
+
 @pytest.mark.parametrize("url", ["postgresql"], indirect=True)
 def test_a_user_without_privileges_is_told_so(store, url, postgres_server):
     store.create_task("t")
