@@ -1,7 +1,8 @@
 """Labels in and out of the store in the released layout: export a store task as
 ``agg/{task}.json`` (the primary's and the secondaries' votes), ``checkpoints/{task}.json``
-(every retrain, oldest first) and ``cmp/{task}.json`` (its baseline lists, once drawn); import a released task's labels (its latest checkpoint or its agg labels) as
-the starting point of a store task."""
+(every retrain, oldest first) and ``cmp/{task}.json`` (its baseline lists, once drawn);
+import a released task's labels (its latest checkpoint or its agg labels) as the starting
+point of a store task."""
 from __future__ import annotations
 
 import json

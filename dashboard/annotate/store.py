@@ -378,7 +378,8 @@ class Store:
         checkpoints, secondaries, baselines): a cache key for what is derived from it."""
         e = events.c
         with self._read() as conn:
-            parts = [*conn.execute(select(func.count(), func.max(e.id)).where(e.task == task)).one(),
+            events_now = select(func.count(), func.max(e.id)).where(e.task == task)
+            parts = [*conn.execute(events_now).one(),
                      conn.scalar(select(func.max(checkpoints.c.seq))
                                  .where(checkpoints.c.task == task)),
                      conn.scalar(select(func.count()).select_from(baseline_items)
