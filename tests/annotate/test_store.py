@@ -2,7 +2,8 @@
 
 Every test that takes ``url`` or ``store`` runs on SQLite and on PostgreSQL (a server started
 once per session, a new database per test: tests/annotate/conftest.py); ``sqlite_only`` marks
-the few that depend on SQLite's files.
+the few that depend on SQLite's files, and the test of a user without privileges runs on
+PostgreSQL only.
 """
 from __future__ import annotations
 
