@@ -28,8 +28,9 @@ from dashboard.method import agreement
 
 @st.cache_resource(show_spinner="Opening the dataset…", max_entries=2)
 def open_dataset(path: str, fingerprint_hint: str) -> Dataset:
-    """The opened dataset of ``path``; ``fingerprint_hint`` changes when the files change."""
-    return Dataset(path)
+    """The opened dataset of ``path``; ``fingerprint_hint`` changes when the files change. Its
+    shot table comes from the derived cache's Parquet copy once there is one."""
+    return derived.open_dataset(path, fingerprint_hint)
 
 
 @st.cache_data(show_spinner=False, max_entries=12)

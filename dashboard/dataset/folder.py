@@ -211,14 +211,16 @@ class CmpLists:
 class Dataset:
     """One dataset folder: the shot table, the embedding matrix and lazy per-task loaders."""
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, shots: pd.DataFrame | None = None):
+        """``shots``: the folder's shot table as :func:`read_shots` returns it, when the caller
+        has it already (``dataset.derived.open_dataset`` keeps a copy on disk); else read."""
         self.root = Path(root)
         if self.root.exists() and not self.root.is_dir():
             raise DataError(self.root, "is a file, not a folder (give the dataset folder)")
         if not self.root.is_dir():
             raise DataError(self.root, "dataset folder does not exist")
         self.warnings: list[DataWarning] = []
-        self.shots = read_shots(self.root / "shot-data.csv")
+        self.shots = read_shots(self.root / "shot-data.csv") if shots is None else shots
         self._open_embeddings()
         self._index = key_index(self.shots, self.root / "shot-data.csv")
         self._clusters = self.shots["cluster_index"].to_numpy()

@@ -2,7 +2,9 @@
 import pandas as pd
 import pytest
 
-from dashboard.dataset import derived, summary
+from dashboard.dataset import derived, folder, summary
+from dashboard.dataset.folder import fingerprint_of
+from dashboard.dataset.folder import read_shots as folder_read_shots
 
 
 @pytest.mark.parametrize("name", sorted(derived.TABLES))
@@ -48,3 +50,47 @@ def test_headline_figures_read_back_as_the_same_numbers_and_types(ds, tmp_path):
     expected = summary.dataset_summary(ds, summary.task_table(ds))
     assert stored == expected
     assert [type(v) for v in stored.values()] == [type(v) for v in expected.values()]
+
+
+def test_the_shot_table_is_kept_as_parquet_and_read_back_identical(copy_of_demo, tmp_path,
+                                                                   monkeypatch):
+    csv = copy_of_demo / "shot-data.csv"
+    first = derived.open_dataset(copy_of_demo, fingerprint_of(copy_of_demo), tmp_path)
+    assert derived.shots_path(fingerprint_of(copy_of_demo), tmp_path).is_file()
+
+    def boom(path):
+        raise AssertionError("shot-data.csv parsed again")
+    monkeypatch.setattr(folder, "read_shots", boom)
+    again = derived.open_dataset(copy_of_demo, fingerprint_of(copy_of_demo), tmp_path)
+    pd.testing.assert_frame_equal(again.shots, folder_read_shots(csv))
+    pd.testing.assert_frame_equal(first.shots, again.shots)
+    assert again.rows(["nope", again.shots["key"].iloc[7]]).tolist() == [-1, 7]
+
+
+def test_a_changed_shot_file_is_read_again(copy_of_demo, tmp_path):
+    derived.open_dataset(copy_of_demo, fingerprint_of(copy_of_demo), tmp_path)
+    csv = copy_of_demo / "shot-data.csv"
+    shots = folder_read_shots(csv)
+    shots.loc[0, "desc"] = "A new title"
+    shots.to_csv(csv, index=False)
+    ds = derived.open_dataset(copy_of_demo, fingerprint_of(copy_of_demo), tmp_path)
+    assert ds.shots.loc[0, "desc"] == "A new title"
+    pd.testing.assert_frame_equal(ds.shots, folder_read_shots(csv))
+
+
+@pytest.mark.parametrize("content", [b"", b"PAR1 truncated"])
+def test_a_broken_shot_copy_is_replaced(ds, tmp_path, content):
+    path = derived.shots_path(ds.fingerprint, tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    opened = derived.open_dataset(ds.root, ds.fingerprint, tmp_path)
+    pd.testing.assert_frame_equal(opened.shots, ds.shots)
+    pd.testing.assert_frame_equal(pd.read_parquet(path), ds.shots)
+
+
+def test_a_shot_copy_of_another_shape_is_not_used(ds, tmp_path):
+    path = derived.shots_path(ds.fingerprint, tmp_path)
+    path.parent.mkdir(parents=True)
+    ds.shots.drop(columns="genre").to_parquet(path)
+    pd.testing.assert_frame_equal(derived.open_dataset(ds.root, ds.fingerprint, tmp_path).shots,
+                                  ds.shots)
