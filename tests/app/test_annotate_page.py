@@ -10,6 +10,8 @@ import shutil
 
 import pandas as pd
 import pytest
+from annotate_support import open_annotate
+from annotate_support import run as _run
 from streamlit.testing.v1 import AppTest
 
 from dashboard import Dataset
@@ -39,16 +41,7 @@ def store(state):
 
 def _open(who: str = WHO) -> AppTest:
     """The Annotate page with the annotator's name typed (starting a task needs one)."""
-    at = AppTest.from_file("../../app.py", default_timeout=120)
-    at.switch_page("pages/annotate.py")
-    at.session_state["annotate_annotator"] = who
-    return _run(at)
-
-
-def _run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_annotate(who)
 
 
 def _button(at: AppTest, label: str):

@@ -2,9 +2,9 @@
 baselines on *Annotate*, and an app-made task on every page beside the folder's tasks."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from annotate_support import APP, open_annotate
+from annotate_support import run as _run
 from streamlit.testing.v1 import AppTest
 
 from components.theme import task_label
@@ -12,10 +12,8 @@ from dashboard.annotate import team
 from dashboard.annotate.config import store_url
 from dashboard.annotate.store import open_store
 from dashboard.annotate.workspace import MY_TASKS
-
 from tests.annotate.team_support import MINE, copy_task
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TASK = "street-rain"
 PAGES = ["pages/overview.py", "pages/browse.py", "pages/agreement.py", "pages/checkpoints.py",
          "pages/experiments.py", "pages/train.py", "pages/search.py"]
@@ -41,20 +39,6 @@ def labeled(store, ds):
     return keys
 
 
-def _annotate(who: str, task: str = TASK) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["task"] = task
-    at.switch_page("pages/annotate.py")
-    at.session_state["annotate_annotator"] = who
-    return _run(at)
-
-
-def _run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def _shown(at: AppTest, role: str) -> list[str]:
     prefix = f"team_{role}_positive_"
     return [b.key.removeprefix(prefix) for b in at.button if b.key and b.key.startswith(prefix)]
@@ -66,11 +50,12 @@ def _texts(at: AppTest) -> str:
 
 
 def test_blind_feed_shows_neither_the_primary_label_nor_a_score(labeled, store):
-    at = _annotate("S")
+    at = open_annotate("S", TASK)
     shown = _shown(at, "secondary")
     assert shown == team.blind_batch(store, TASK, "S", 10) and sorted(shown) == sorted(labeled)
-    text = _texts(at)
-    assert "score" not in text.lower() and "6 to do" in text
+    cards = [c.value for c in at.caption if any(k in c.value for k in shown)]
+    assert len(cards) == len(shown) and not [c for c in cards if "score" in c.lower()]
+    assert "6 to do" in _texts(at)
     assert not at.dataframe and not at.metric and not at.tabs  # no labels, counts or review
     assert not [b for b in at.button if b.key and b.key.startswith("annotate_positive_")]
 
@@ -88,7 +73,7 @@ def test_blind_feed_shows_neither_the_primary_label_nor_a_score(labeled, store):
 
 
 def test_primary_asks_secondaries_and_labels_the_baselines(labeled, store, ds):
-    at = _annotate("P")
+    at = open_annotate("P", TASK)
     at.session_state["annotate_view"] = "Team & baselines"
     _run(at)
     at.text_input(key="team_names").set_value("S2, S3")
