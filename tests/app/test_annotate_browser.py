@@ -1,8 +1,10 @@
-"""Real-browser test of *Annotate*: labels given by clicks and by a keyboard shortcut reach the
-annotation store at once and are still there after a reload.
+"""Real-browser test of *Annotate*: labels given by clicks and by a keyboard shortcut reach
+the annotation store at once and are still there after a reload; a secondary's blind vote,
+given by keyboard, too.
 
-Browser, server and waiting come from tests/app/conftest.py and browser_support.py. The app server gets its own
-empty state folder (VA_STATE_DIR), which the test reads through the store API.
+Browser, server and waiting come from tests/app/conftest.py and browser_support.py. The app
+server gets its own empty state folder (VA_STATE_DIR), which the test reads through the store
+API.
 """
 from __future__ import annotations
 
@@ -139,3 +141,42 @@ def test_labels_by_click_and_shortcut_are_saved_and_survive_a_reload(browser, se
     finally:
         store.close()
         page.close()
+
+
+def test_a_secondary_relabels_blind_by_keyboard(browser, served, ds):
+    """A secondary sees the primary's shots without label or score; N saves a vote."""
+    url, state = served
+    store = open_store(default_url(state))
+    keys = ds.shots["key"].tolist()[200:204]
+    store.create_task("blind-check", primary=WHO)
+    store.record("blind-check", keys, ["positive", "negative"] * 2, annotator=WHO)
+    store.assign_secondaries("blind-check", ["bob"])
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = context.new_page()  # a browser session of its own
+    page.set_default_timeout(WAIT_S * 1000)
+    cards = page.locator('[class*="st-key-team_secondary_positive_"]')
+    try:
+        page.goto(f"{url}/annotate?task=blind-check", wait_until="domcontentloaded")
+        wait_until_idle(page, WAIT_S, 0.5)
+        name = page.get_by_role("textbox", name="Your name")
+        name.fill("bob")
+        name.press("Enter")
+        _poll(lambda: cards.count() == 4, "four blind shots")
+        captions = page.locator('[data-testid="stCaptionContainer"]').all_inner_texts()
+        assert not [c for c in captions if " · score " in c]
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.keyboard.press("n")
+        _poll(lambda: len(store.votes("blind-check")) == 1, "bob's vote in the store")
+        vote = store.votes("blind-check").iloc[0]
+        assert (vote["annotator"], bool(vote["label"])) == ("bob", False)
+        assert vote["key"] in keys and store.labels("blind-check")["annotator"].eq(WHO).all()
+        _poll(lambda: cards.count() == 3, "the voted shot leaves the feed")
+    except BaseException:
+        SHOTS.mkdir(exist_ok=True)
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(SHOTS / "annotate-blind-failure.png"), full_page=True)
+        raise
+    finally:
+        store.close()
+        context.close()
