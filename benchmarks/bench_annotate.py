@@ -31,7 +31,7 @@ from dashboard import Dataset  # noqa: E402
 from dashboard.annotate import feeds, loop  # noqa: E402
 from dashboard.annotate.simulate import Plan, known_labels, simulate  # noqa: E402
 from dashboard.annotate.store import default_url, open_store  # noqa: E402
-from dashboard.dataset import config  # noqa: E402
+from dashboard import demo  # noqa: E402
 from dashboard.live import estimators  # noqa: E402
 
 
@@ -79,7 +79,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--budget", type=int, default=1000)
     args = parser.parse_args()
-    ds = Dataset(args.data or config.demo_dir(args.shots))
+    ds = Dataset(args.data or demo.demo_dir(args.shots))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in (200, 1000):

@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 
 from benchmarks.common import report, rss_mb, timed  # noqa: E402
 from dashboard import Dataset  # noqa: E402
-from dashboard.dataset import config  # noqa: E402
+from dashboard import demo  # noqa: E402
 
 
 def main() -> None:
@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--shots", type=int, default=504_030)
     parser.add_argument("--data", type=Path, help="dataset folder (default: generated demo)")
     args = parser.parse_args()
-    root = args.data or config.demo_dir(args.shots)
+    root = args.data or demo.demo_dir(args.shots)
 
     before = rss_mb()
     ds = Dataset(root)

@@ -22,7 +22,7 @@ from sklearn.metrics import average_precision_score  # noqa: E402
 
 from benchmarks.common import report, timed  # noqa: E402
 from dashboard import Dataset  # noqa: E402
-from dashboard.dataset import config  # noqa: E402
+from dashboard import demo  # noqa: E402
 from dashboard.live import corpus  # noqa: E402
 from dashboard.live.estimators import ModelSpec, score_rows, train  # noqa: E402
 from dashboard.live.runs import train_run  # noqa: E402
@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=6, help="tasks timed for LR-CV")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    ds = Dataset(args.data or config.demo_dir(args.shots))
+    ds = Dataset(args.data or demo.demo_dir(args.shots))
     tasks = [t for t in ds.tasks if sum(v for _, v in ds.cmp(t).random[:N_LABELS]) >= 20]
     tasks = tasks[::max(1, len(tasks) // args.tasks)][:args.tasks]
     rows = _lr_cv_rows(ds, tasks, args.repeat)

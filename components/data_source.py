@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from dashboard import DataError, Dataset
+from dashboard import DataError, Dataset, demo
 from dashboard.dataset import config
 from dashboard.annotate.config import store_url
 from dashboard.annotate.store import StoreError
@@ -25,7 +25,7 @@ _shell_checked = False
 
 def _demo_with_progress() -> Path:
     bar = st.progress(0.0, text="Generating the demo dataset (first run only)…")
-    path = config.demo_dir(progress=lambda f, msg: bar.progress(min(f, 1.0), text=f"Demo data: {msg}"))
+    path = demo.demo_dir(progress=lambda f, msg: bar.progress(min(f, 1.0), text=f"Demo data: {msg}"))
     bar.empty()
     return path
 
@@ -68,7 +68,7 @@ def _ensure_app_shell() -> None:
 def current_dataset() -> Dataset | None:
     """The dataset of the chosen folder, or None after showing why it cannot be opened."""
     _ensure_app_shell()
-    path = st.session_state.get(_KEY) or str(config.data_dir())
+    path = st.session_state.get(_KEY) or str(demo.data_dir())
     try:
         folder = open_dataset(path, fingerprint_of(path))
     except (DataError, OSError) as e:  # OSError: e.g. a folder the app may not read

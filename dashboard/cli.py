@@ -11,12 +11,14 @@ import sys
 from .annotate import cli as annotate_cli
 from .dataset import cli as dataset_cli
 from .dataset import config
+from .demo import cli as demo_cli
+from .demo import data_dir
 from .annotate.store import StoreError
 from .errors import DataError
 from .experiments import cli as experiments_cli
 from .live import cli as live_cli
 
-PACKAGES = (dataset_cli, experiments_cli, live_cli, annotate_cli)
+PACKAGES = (demo_cli, dataset_cli, experiments_cli, live_cli, annotate_cli)
 
 
 class CommandGroup:
@@ -56,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if "data_dir" in vars(args):  # every command's DATA_DIR: given, $VA_DATA_DIR or the demo
+            args.data_dir = data_dir(args.data_dir)
         return args.func(args)
     except (DataError, StoreError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)

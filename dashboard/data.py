@@ -1,10 +1,10 @@
 """The seed project's data API (``from videoannotator import data``), on the configured dataset.
 
-The configured dataset is ``VA_DATA_DIR`` or the generated demo (see :mod:`dashboard.dataset.config`).
+The configured dataset is ``VA_DATA_DIR`` or the generated demo (see :mod:`dashboard.demo.config`).
 """
 from __future__ import annotations
 
-from .dataset.config import get_dataset
+from .demo import get_dataset
 from .method.labeled import LabeledDataset
 
 __all__ = ["LabeledDataset", "get_aggregate_labeled_dataset", "get_labeled_dataset_agreement",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import Dataset
-from dashboard.dataset import demo
+from dashboard import demo
 
 DEMO_SHOTS = 4_000
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 
 from dashboard.cli import main
-from dashboard.dataset import config, demo
+from dashboard import demo
+from dashboard.demo import config
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from ..dataset import config as data_config
 from ..dataset.folder import Dataset
 from . import exchange, feeds
 from .config import DB_ENV, get_store
@@ -35,7 +34,7 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     store = get_store(args.state)
-    root = data_config.data_dir(args.data_dir)
+    root = args.data_dir
     ds = Dataset(root) if (root / "shot-data.csv").is_file() else None  # for the scores
     n = exchange.import_task(store, root, args.task, start=args.start, name=args.as_name,
                              annotator=args.annotator, replace=args.replace, ds=ds)
@@ -55,7 +54,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    ds = Dataset(data_config.data_dir(args.data_dir))
+    ds = Dataset(args.data_dir)
     plan = Plan(args.budget, args.batch, tuple(f for f in args.feeds.split(",") if f), args.seed)
     store = get_store(args.state)
     bar = tqdm(total=plan.budget, desc=f"simulate {args.task}", unit="label", file=sys.stderr)

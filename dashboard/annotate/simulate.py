@@ -19,9 +19,13 @@ import pandas as pd
 
 from ..dataset.folder import Dataset
 from ..experiments.task_fits import TaskFits
-from ..live import corpus
+from ..live import corpus, estimators
+from ..live.estimators import TrainedModel
 from ..method.evaluation import SEED, bootstrap_average_precision
+from ..method.labeled import LabeledDataset
+from ..method.training import untrainable_reason
 from . import feeds, loop
+from .feeds import SEARCH
 from .store import Store
 
 ANNOTATOR = "simulated"
@@ -45,19 +49,111 @@ def known_labels(ds: Dataset, task: str) -> dict[str, bool]:
 
 @dataclass(frozen=True)
 class Plan:
-    """What to simulate; checked where it is built."""
+    """What to simulate; checked where it is built. ``start`` is the feed until a model can
+    be trained (``search``, random when the task has no query, or ``random``); then
+    ``feeds`` take turns (``search`` among them keeps ranking by the query)."""
 
     budget: int
     batch: int = 25
     feeds: tuple[str, ...] = tuple(feeds.FEEDS)
     seed: int = SEED
+    start: str = SEARCH
 
     def __post_init__(self):
         if self.batch < 1:
             raise ValueError(f"batch = {self.batch}: must be at least 1")
         if self.budget < 1:
             raise ValueError(f"budget = {self.budget}: must be at least 1")
-        object.__setattr__(self, "feeds", feeds.check_feeds(self.feeds))
+        if self.start not in (SEARCH, "random"):
+            raise ValueError(f"start = {self.start!r}: must be 'search' or 'random'")
+        names = tuple(self.feeds)
+        model_feeds = tuple(f for f in names if f != SEARCH)
+        if model_feeds or not names:
+            feeds.check_feeds(model_feeds)
+        object.__setattr__(self, "feeds", names)
+
+
+class Session:
+    """The loop's choice of shots among ``n`` candidate rows, batch by batch, as the Annotate
+    page makes it: ``plan.start`` until a model exists, then ``plan.feeds`` in turn, each
+    through :func:`loop.feed_batch`; batch b draws with the generator seeded
+    ``[plan.seed, b]``. ``search`` ranks the candidates for the search feed (None: no query,
+    search falls back to random)."""
+
+    def __init__(self, plan: Plan, n: int, search: np.ndarray | None = None):
+        self.plan, self.search = plan, search
+        self.unlabeled = np.ones(n, bool)
+        self.batch = self.labels = self._turn = 0
+
+    @property
+    def done(self) -> bool:
+        """The budget is spent or no candidate is left."""
+        return self.labels >= self.plan.budget or not self.unlabeled.any()
+
+    def next(self, scores: np.ndarray | None, size: int | None = None) -> tuple[str, np.ndarray]:
+        """The feed and rows of the next batch of ``size`` (default ``plan.batch``), given the
+        current model's scores of the candidates (None while no model can be trained). Call
+        only while not :attr:`done`."""
+        if scores is None:
+            feed = self.plan.start
+        else:
+            feed = self.plan.feeds[self._turn % len(self.plan.feeds)]
+            self._turn += 1
+        if feed == SEARCH:
+            feed, scores = (feed, self.search) if self.search is not None else ("random", None)
+        self.batch += 1
+        rng = np.random.default_rng([self.plan.seed, self.batch])
+        k = min(size or self.plan.batch, self.plan.budget - self.labels)
+        scores = np.zeros(len(self.unlabeled)) if scores is None else scores  # random: unused
+        rows = loop.feed_batch(feed, scores, self.unlabeled, k, rng)
+        self.unlabeled[rows] = False
+        self.labels += len(rows)
+        return feed, rows
+
+
+def fit(labeled: LabeledDataset) -> TrainedModel | None:
+    """The loop's model (:data:`loop.FAST`) of ``labeled``, as :func:`loop.retrain` fits it
+    without a store; None when it cannot be trained."""
+    return None if untrainable_reason(labeled, 0) else estimators.train(loop.FAST, labeled)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A task's candidates for a pool-based simulation: every key with a known label but the
+    agg validation split (``fits.val``), their answers, embeddings and search scores, and the
+    validation embeddings."""
+
+    fits: TaskFits
+    keys: np.ndarray
+    answers: np.ndarray
+    x: np.ndarray
+    search: np.ndarray | None
+    val_x: np.ndarray
+
+    @classmethod
+    def of(cls, ds: Dataset, task: str, fits: TaskFits | None = None) -> "Pool":
+        """The pool of ``task`` (split by ``fits``, default seed 0); SplitError without a
+        validation positive."""
+        fits = fits or TaskFits(ds, task, SEED)
+        known = known_labels(ds, task)
+        keys = np.array(sorted(set(known) - fits.val_keys), dtype=object)
+        keys = keys[ds.rows(list(keys)) >= 0]
+        x = ds.vectors(list(keys))
+        text = fits.text_embedding
+        search = None if text is None else corpus.cosine_to(x, corpus.row_norms(x), text)
+        return cls(fits, keys, np.array([known[k] for k in keys], dtype=bool), x, search,
+                   fits.val.x)
+
+    def labeled(self, taken: np.ndarray) -> LabeledDataset:
+        """The labeled set of the candidates where ``taken`` (a mask) is set."""
+        keys, answers = self.keys[taken], self.answers[taken]
+        return self.fits.labeled(keys[answers], keys[~answers])
+
+    def validation_ap(self, model):
+        """Bootstrap AP of ``model`` on the agg validation split (None without a model)."""
+        if model is None:
+            return None
+        return bootstrap_average_precision(self.fits.val.y, model.predict_proba(self.val_x))
 
 
 def simulate(ds: Dataset, store: Store, task: str, plan: Plan, *, name: str | None = None,
@@ -75,43 +171,24 @@ def simulate(ds: Dataset, store: Store, task: str, plan: Plan, *, name: str | No
     exists = store.task(name) is not None
     if exists and not replace:
         raise ValueError(f"task {name!r} already exists in {store.name} (use --replace)")
-    fits = TaskFits(ds, task, SEED)
-    known = known_labels(ds, task)
-    pool = np.array(sorted(set(known) - fits.val_keys), dtype=object)
-    pool = pool[ds.rows(list(pool)) >= 0]
-    answers = np.array([known[k] for k in pool], dtype=bool)
-    x_pool = ds.vectors(list(pool))
-    text = fits.text_embedding
-    search = None if text is None else corpus.cosine_to(x_pool, corpus.row_norms(x_pool), text)
+    pool = Pool.of(ds, task)
     if exists:  # only now that the inputs are read: a failure above keeps the old task
         store.delete_task(name)
     store.create_task(name, description=f"simulated from {task}", primary=ANNOTATOR,
                       origin=f"simulate:{ds.root}")
-    session = f"simulate-{plan.seed}"
-    unlabeled = np.ones(len(pool), bool)
-    model, version, rows, turn = None, None, [], 0
-    for batch in range(1, -(-plan.budget // plan.batch) + 1):
+    session = Session(plan, len(pool.keys), pool.search)
+    model, version, rows = None, None, []
+    while not session.done:
         started = time.perf_counter()
-        k = min(plan.batch, plan.budget - (batch - 1) * plan.batch)
-        rng = np.random.default_rng([plan.seed, batch])
-        if model is None:
-            feed = feeds.SEARCH if search is not None else "random"
-            scores = search if search is not None else np.zeros(len(pool))
-        else:
-            feed, turn = plan.feeds[turn % len(plan.feeds)], turn + 1
-            scores = model.predict_proba(x_pool)
-        take = loop.feed_batch(feed, scores, unlabeled, k, rng)
-        if len(take) == 0:
-            break
-        unlabeled[take] = False
-        store.record(name, list(pool[take]),
-                     ["positive" if a else "negative" for a in answers[take]],
-                     annotator=ANNOTATOR, feed=feed, model_version=version, session=session)
+        feed, take = session.next(None if model is None else model.predict_proba(pool.x))
+        store.record(name, list(pool.keys[take]),
+                     ["positive" if a else "negative" for a in pool.answers[take]],
+                     annotator=ANNOTATOR, feed=feed, model_version=version,
+                     session=f"simulate-{plan.seed}")
         result = loop.retrain(ds, store, name, seed=plan.seed)
         model, version = result.model, result.version
-        ap = (bootstrap_average_precision(fits.val.y, model.predict_proba(fits.val.x))
-              if model is not None else None)
-        row = {"batch": batch, "feed": feed, "labels": len(result.labeled),
+        ap = pool.validation_ap(model)
+        row = {"batch": session.batch, "feed": feed, "labels": len(result.labeled),
                "positives": result.labeled.pos_cnt, "negatives": result.labeled.neg_cnt,
                "ap_mean": ap.mean if ap else np.nan, "ap_std": ap.std if ap else np.nan,
                "quality_mean": result.quality.mean if result.quality else np.nan,

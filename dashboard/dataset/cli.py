@@ -1,14 +1,11 @@
-"""``python -m dashboard demo-data|info|validate``: generate a demo folder, summarise and
-check a data folder."""
+"""``python -m dashboard info|validate``: summarise and check a data folder."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
 import pandas as pd
-from tqdm import tqdm
 
-from . import config, demo
 from .folder import Dataset
 from .summary import dataset_summary, task_table
 from .validate import validate
@@ -16,25 +13,8 @@ from .validate import validate
 GROUP = "data folder"
 
 
-def _tqdm_progress(desc: str):
-    bar = tqdm(total=100, desc=desc, unit="%", bar_format="{l_bar}{bar}| {postfix}")
-
-    def update(fraction: float, message: str) -> None:
-        bar.n = round(100 * fraction)
-        bar.set_postfix_str(message)
-    return bar, update
-
-
-def cmd_demo_data(args) -> int:
-    bar, update = _tqdm_progress("demo data")
-    with bar:
-        path = demo.generate(args.out, args.shots, args.seed, update)
-    print(f"wrote {path}")
-    return 0
-
-
 def cmd_info(args) -> int:
-    ds = Dataset(config.data_dir(args.data_dir))
+    ds = Dataset(args.data_dir)
     tasks = task_table(ds)
     summary = dataset_summary(ds, tasks)
     print(f"{ds.root}  (fingerprint {ds.fingerprint}, "
@@ -50,7 +30,7 @@ def cmd_info(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    path = config.data_dir(args.data_dir)
+    path = args.data_dir
     problems = validate(path)
     for p in problems:
         print(p)
@@ -60,12 +40,7 @@ def cmd_validate(args) -> int:
 
 
 def add_parsers(group) -> None:
-    """Register ``demo-data``, ``info`` and ``validate``."""
-    p = group.add_parser("demo-data", help="generate a demo dataset in the released layout")
-    p.add_argument("--out", type=Path, required=True, help="folder to write (replaced)")
-    p.add_argument("--shots", type=int, default=config.DEMO_SHOTS, help="number of shots")
-    p.add_argument("--seed", type=int, default=config.DEMO_SEED, help="random seed")
-    p.set_defaults(func=cmd_demo_data)
+    """Register ``info`` and ``validate``."""
     for name, func, text in (("info", cmd_info, "table of tasks and dataset figures"),
                              ("validate", cmd_validate, "check every file, list every problem")):
         p = group.add_parser(name, help=text)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from ..dataset import config
 from ..dataset.folder import Dataset
 from . import summaries
 from .experiment2 import PRESETS
@@ -38,7 +37,7 @@ def _export(table: pd.DataFrame, out: Path) -> None:
 
 
 def _run(args, experiment: str):
-    ds = Dataset(config.data_dir(args.data_dir))
+    ds = Dataset(args.data_dir)
     tasks = _tasks(ds, args.tasks)
     with tqdm(desc=experiment, unit="task") as bar:
         def progress(done, total, task):

@@ -1,11 +1,18 @@
-"""The generated demo dataset: layout, statistics in the release's ranges, determinism."""
+"""The generated demo dataset: layout, statistics in the release's ranges, checkpoints made
+by the labeling loop, determinism."""
 import hashlib
 import re
 
 import numpy as np
 import pytest
 
-from dashboard.dataset import demo
+from dashboard import demo
+from dashboard.annotate import loop
+from dashboard.annotate.feeds import FEEDS
+from dashboard.annotate.simulate import fit
+from dashboard.demo.session import batch_size
+from dashboard.live.estimators import score_rows
+from dashboard.method.labeled import LabeledDataset
 from dashboard.dataset.summary import task_table
 from dashboard.dataset.tasks import ALL_TASKS, AVE_TASKS
 
@@ -24,10 +31,13 @@ def test_all_56_tasks_with_their_files(ds, demo_dir, tasks):
 def test_statistics_fall_in_the_release_ranges(tasks):
     assert tasks["agreement"].between(0.62, 0.99).all()
     assert 0.78 <= tasks["agreement"].mean() <= 0.90
-    assert tasks["pos_rate"].between(0.003, 0.7).all()
+    # on 4,000 shots a rare task has a few true positives, fewer than the primary's wrong
+    # positive votes, so the loop may find none that the majority keeps
+    assert tasks["pos_rate"].between(0, 0.7).all()
     assert 0.25 <= tasks["pos_rate"].mean() <= 0.40
     assert (tasks["pos_rate"] < 0.03).sum() >= 3  # a few tasks with almost no positives
-    assert tasks["agg"].between(250, 1000).all()
+    # the primary labels 250 to 1,000 shots, and 1 in 50 (rounded up) is left out of agg
+    assert tasks["agg"].between(250 - 250 // 50 - 1, 1000).all()
 
 
 def test_checkpoints_grow_from_tens_to_the_labeled_set(ds):
@@ -37,6 +47,49 @@ def test_checkpoints_grow_from_tens_to_the_labeled_set(ds):
         assert sizes[-1] >= len(ds.agg_labeled(task))
         # a few keys were labeled during the session but are not in agg
         assert set(ds.checkpoints(task)[-1].keys) - set(ds.agg_labeled(task).keys)
+
+
+def _batches(checkpoints) -> list[set]:
+    """The keys each checkpoint adds to the one before."""
+    seen, out = set(), []
+    for c in checkpoints:
+        out.append(set(c.keys) - seen)
+        seen |= out[-1]
+    return out
+
+
+@pytest.mark.parametrize("task", ["zoom", "car-chase", "alcohol"])
+def test_checkpoints_are_the_primarys_batches_in_the_loop(ds, task):
+    """Each checkpoint adds one batch of the loop (a third of the labels so far, from 25 to
+    100), labeled with the primary's vote; the first is the top of the zero-shot search, and
+    once a model can be trained Top, Bottom, Borderline and Random take turns, Top, Bottom and
+    Borderline showing what the loop's model of the checkpoint before ranks first among the
+    shots not labeled yet."""
+    checkpoints = ds.checkpoints(task)
+    batches = _batches(checkpoints)
+    sizes = [len(c) for c in checkpoints]
+    assert [len(b) for b in batches] == [
+        min(batch_size(n), sizes[-1] - n) for n in [0] + sizes[:-1]]
+    votes = ds.agg_votes(task)
+    primary = dict(zip(votes.table["key"], votes.table[votes.primary]))
+    for c in checkpoints:
+        assert all(primary.get(k, True) for k in c.pos)
+        assert not any(primary.get(k, False) for k in c.neg)
+    assert batches[0] == {k for k, _ in ds.cmp(task).zero_shot[:25]}
+    keys = ds.shots["key"].to_numpy()
+    x = np.asarray(ds.embeddings)
+    turn = 0
+    for before, batch in zip(checkpoints, batches[1:]):
+        model = fit(LabeledDataset(task, before.pos, before.neg, ds))
+        if model is None:
+            continue
+        feed = tuple(FEEDS)[turn % len(FEEDS)]
+        turn += 1
+        if feed != "random":
+            rows = loop.feed_batch(feed, score_rows(model.estimator, x),
+                                   loop.available(ds, before.keys), len(batch), None)
+            assert set(keys[rows]) == batch, feed
+    assert turn >= 3
 
 
 def test_each_annotator_votes_and_primary_rotates(ds):

@@ -4,9 +4,10 @@ Shots belong to videos and to one of 10 clusters; every task has a latent factor
 that decides its ground truth and a direction in embedding space that carries it, so a
 logistic regression learns it from labels. Each task's text embedding is a noisy copy of that
 direction: zero-shot search helps, but less than labels do. Three annotators vote with
-per-task error rates that give the release's range of agreement; the primary's labeled set
-grows the way an active-learning session grows it (checkpoints), and the cmp baselines are a
-uniform sample and the top of the zero-shot ranking.
+per-task error rates that give the release's range of agreement. The primary labels with the
+loop itself (:mod:`.session`): its checkpoints are the labeled set after each batch and agg is
+what it labeled, re-labeled by the two secondaries; the cmp baselines are a uniform sample and
+the top of the zero-shot ranking, labeled by the primary.
 """
 from __future__ import annotations
 
@@ -19,15 +20,18 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from .tasks import ALL_TASKS, AVE_TASKS
+from ..dataset.folder import Dataset
+from ..dataset.tasks import ALL_TASKS, AVE_TASKS
+from . import session
 
-VERSION = 2  # bump when the generator's output changes: cached demo folders are per version
+VERSION = 3  # bump when the generator's output changes: cached demo folders are per version
 DIM = 512
 N_CLUSTERS = 10
 ANNOTATORS = ("A", "B", "C")
 RARE_TASKS = ("timelapse", "alcohol", "shutter-shot", "jump-scare")
 CHUNK = 32_768
 Progress = Callable[[float, str], None]
+LOOP = (0.6, 0.95)  # the share of the progress bar before and after the labeling sessions
 
 _GENRES = ("action", "comedy", "drama", "horror", "sci-fi", "romance", "thriller",
            "documentary", "animation", "fantasy")
@@ -131,7 +135,7 @@ def _write_embeddings(path: Path, rng: np.random.Generator, structure: _Structur
             dset[lo:hi] = emb
             latent[lo:hi] = z
             zero_shot[lo:hi] = emb @ structure.text.T
-            progress(0.1 + 0.6 * hi / n, f"embeddings {hi:,}/{n:,}")
+            progress(0.1 + (LOOP[0] - 0.1) * hi / n, f"embeddings {hi:,}/{n:,}")
     return latent, zero_shot
 
 
@@ -146,12 +150,14 @@ def _error_rates(agreement: float, spread: np.ndarray) -> np.ndarray:
 
 
 class _TaskLabels:
-    """Everything labeled for one task, drawn from its latent factor."""
+    """Everything labeled for one task, drawn from its latent factor with the task's own
+    generator ``rng``, and the primary's session (the loop's batches, set by
+    :meth:`set_batches`)."""
 
-    def __init__(self, rng, task: str, latent: np.ndarray, zero_shot: np.ndarray,
-                 keys: np.ndarray):
+    def __init__(self, rng: np.random.Generator, task: str, latent: np.ndarray,
+                 zero_shot: np.ndarray, keys: np.ndarray):
         n = len(keys)
-        self.task, self.keys = task, keys
+        self.rng, self.task, self.keys = rng, task, keys
         rare = task in RARE_TASKS
         base_rate = rng.uniform(0.001, 0.004) if rare else rng.uniform(0.02, 0.25)
         noisy = latent + rng.normal(0, 0.45, n)
@@ -161,25 +167,21 @@ class _TaskLabels:
         self.votes = {a: truth ^ (rng.random(n) < e) for a, e in zip(ANNOTATORS, rates)}
         self.primary = str(rng.choice(ANNOTATORS))
         self.zero_shot = zero_shot
-        self.pool = self._pool(rng, truth, noisy, rare)
         self.truth = truth
+        self.budget = int(min(rng.integers(250, 1001), n // 4))
+        self.batches: list[np.ndarray] = []
+        self.pool = np.empty(0, np.int64)  # the primary's shots in agg, in labeling order
 
-    def _pool(self, rng, truth, noisy, rare) -> np.ndarray:
-        """The primary's labeled shots, in the order an active-learning session finds them."""
-        n_labels = int(min(rng.integers(250, 1001), len(truth) // 4))
-        pos_rate = rng.uniform(0.006, 0.02) if rare else rng.uniform(0.08, 0.68)
-        pos_idx, neg_idx = np.flatnonzero(truth), np.flatnonzero(~truth)
-        n_pos = min(len(pos_idx), max(1, round(pos_rate * n_labels)))
-        n_neg = n_labels - n_pos
-        hard = neg_idx[np.argsort(-noisy[neg_idx])[: 4 * n_neg]]  # negatives near the boundary
-        pool = np.r_[rng.choice(pos_idx, n_pos, replace=False),
-                     rng.choice(hard, n_neg // 2, replace=False)]
-        rest = np.setdiff1d(neg_idx, pool)
-        pool = np.r_[pool, rng.choice(rest, n_labels - len(pool), replace=False)]
-        # a session starts from a text search, then finds positives earlier than negatives
-        priority = rng.random(len(pool)) ** np.where(truth[pool], 2.0, 1.0)
-        priority[np.argsort(-self.zero_shot[pool])[:25]] = -1.0
-        return pool[np.argsort(priority, kind="stable")]
+    def primary_session(self) -> session.Primary:
+        return session.Primary(self.task, self.votes[self.primary], self.zero_shot, self.budget,
+                               int(self.rng.integers(2**31)))
+
+    def set_batches(self, batches: list[np.ndarray]) -> None:
+        """Keep the primary's batches; a few of its shots are later left out of agg."""
+        self.batches = batches
+        order = np.concatenate(batches)
+        dropped = self.rng.choice(len(order), len(order) // 50 + 1, replace=False)
+        self.pool = np.delete(order, dropped)
 
     def primary_label(self, idx: np.ndarray) -> np.ndarray:
         return self.votes[self.primary][idx]
@@ -195,35 +197,29 @@ class _TaskLabels:
                          "agg": pos_cnt >= 2, "pos_cnt": pos_cnt})
         return {"primary": self.primary, "secondaries": secondaries, "data": data}
 
-    def checkpoints_json(self, rng) -> list[dict]:
-        """Snapshots of the growing labeled set, plus a few keys later left out of agg."""
-        n_labels = len(self.pool)
-        sizes = np.unique(np.round(np.geomspace(min(25, n_labels), n_labels,
-                                                int(rng.integers(6, 16)))).astype(int))
-        outside = np.setdiff1d(rng.choice(len(self.keys), n_labels // 50 + 1, replace=False),
-                               self.pool)
-        out = []
-        for i, size in enumerate(sizes):
-            extra = outside[: round(len(outside) * i / max(1, len(sizes) - 1))]
-            idx = np.r_[self.pool[:size], extra]
+    def checkpoints_json(self) -> list[dict]:
+        """The primary's labeled set after each batch."""
+        order, out = np.concatenate(self.batches), []
+        for size in np.cumsum([len(b) for b in self.batches]):
+            idx = order[:size]
             label = self.primary_label(idx)
             out.append({"pos": self.keys[idx[label]].tolist(),
                         "neg": self.keys[idx[~label]].tolist()})
         return out
 
-    def cmp_json(self, rng) -> dict:
+    def cmp_json(self) -> dict:
         m = min(1000, len(self.keys) // 20)
-        random = rng.choice(len(self.keys), m, replace=False)
+        random = self.rng.choice(len(self.keys), m, replace=False)
         top = np.argsort(-self.zero_shot, kind="stable")[:m]
         return {name: [{"key": self.keys[i], "value": bool(v)}
                        for i, v in zip(idx, self.primary_label(idx))]
                 for name, idx in (("random", random), ("zero_shot", top))}
 
-    def ave_json(self, rng) -> dict:
+    def ave_json(self) -> dict:
         m = min(300, len(self.keys) // 20)
         top = np.argsort(-self.zero_shot)[: 10 * m]
-        idx = np.unique(np.r_[rng.choice(top, m // 3, replace=False),
-                              rng.choice(len(self.keys), m - m // 3, replace=False)])
+        idx = np.unique(np.r_[self.rng.choice(top, m // 3, replace=False),
+                              self.rng.choice(len(self.keys), m - m // 3, replace=False)])
         label = self.truth[idx]
         return {"pos": self.keys[idx[label]].tolist(), "neg": self.keys[idx[~label]].tolist()}
 
@@ -282,16 +278,22 @@ def generate(out: str | Path, n_shots: int = 20_000, seed: int = 0,
     shots.to_csv(tmp / "shot-data.csv", index=False)
     for name, value in _text_files(structure, tasks).items():
         _write_json(tmp / name, value)
+    (tmp / "agg").mkdir()
     keys = shots["key"].to_numpy(dtype=object)
-    for i, task in enumerate(tasks):
-        task_rng = np.random.default_rng([seed, i])
-        labels = _TaskLabels(task_rng, task, latent[:, i], zero_shot[:, i], keys)
-        _write_json(tmp / "agg" / f"{task}.json", labels.agg_json())
-        _write_json(tmp / "checkpoints" / f"{task}.json", labels.checkpoints_json(task_rng))
-        _write_json(tmp / "cmp" / f"{task}.json", labels.cmp_json(task_rng))
+    labels = [_TaskLabels(np.random.default_rng([seed, i]), task, latent[:, i], zero_shot[:, i],
+                          keys) for i, task in enumerate(tasks)]
+    sessions = session.run(Dataset(tmp), [t.primary_session() for t in labels],
+                           lambda f: progress(LOOP[0] + (LOOP[1] - LOOP[0]) * f,
+                                              "the primaries label with the loop"))
+    for i, (task, task_labels, batches) in enumerate(zip(tasks, labels, sessions)):
+        task_labels.set_batches(batches)
+        _write_json(tmp / "agg" / f"{task}.json", task_labels.agg_json())
+        _write_json(tmp / "checkpoints" / f"{task}.json", task_labels.checkpoints_json())
+        _write_json(tmp / "cmp" / f"{task}.json", task_labels.cmp_json())
         if task in AVE_TASKS:
-            _write_json(tmp / "ave" / "validation" / f"{task}.json", labels.ave_json(task_rng))
-        progress(0.7 + 0.3 * (i + 1) / len(tasks), f"labels of {task}")
+            _write_json(tmp / "ave" / "validation" / f"{task}.json",
+                        task_labels.ave_json())
+        progress(LOOP[1] + (1 - LOOP[1]) * (i + 1) / len(tasks), f"labels of {task}")
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     return out
