@@ -242,7 +242,10 @@ def zero_shot_top(_ds: Dataset, fingerprint: str, task: str, k: int) -> pd.DataF
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def nearest(_ds: Dataset, fingerprint: str, key: str, k: int) -> pd.DataFrame:
-    """The ``k`` nearest shots of shot ``key`` (KeyError for an unknown key)."""
+    """The ``k`` nearest shots of shot ``key`` (KeyError for an unknown key, DataError naming
+    the row when the shot's own embedding holds NaN or inf)."""
+    if _ds.rows([key])[0] >= 0:
+        _ds.vectors([key])  # checks the row: a NaN query would rank every shot NaN
     return corpus.nearest(_ds, corpus_norms(_ds, fingerprint), key, k)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dashboard import Dataset
+from dashboard import DataError, Dataset
 from dashboard.live import estimators, sources
 from dashboard.live.estimators import ModelSpec
 from dashboard.live.sources import Source
 
 from .annotation import app_labels
+from .formatting import plain
 
 CMP_SIZES = (25, 50, 100, 200, 500, 1000)
 C_GRID = tuple(float(c) for c in np.logspace(-4, 4, 17))
@@ -63,7 +64,11 @@ def model_controls(ds: Dataset, task: str) -> tuple[Source, ModelSpec]:
             side.caption(f"No labels made in the app for {task} yet: label it on *Annotate*.")
         source = Source(kind, labels=labels)
     elif kind == sources.CHECKPOINT:
-        sizes = [len(c) for c in ds.checkpoints(task)]
+        try:
+            sizes = [len(c) for c in ds.checkpoints(task)]
+        except DataError as e:
+            side.error(plain(e), icon=":material/error:")
+            sizes = []
         if sizes:
             if st.session_state.get("model_checkpoint", len(sizes)) >= len(sizes):
                 st.session_state["model_checkpoint"] = len(sizes) - 1  # newest

@@ -17,7 +17,7 @@ task = task_picker(ds, "agreement")
 st.title("Annotator agreement")
 table = cache.agreement_table(ds, ds.version())
 for message in table.loc[table["error"] != "", "error"]:
-    st.error(message, icon=":material/error:")
+    st.error(plain(message), icon=":material/error:")
 ok = table[table["error"] == ""]
 ROLES = {"role": "Role", "annotations": "Votes",
          "pos_rate": st.column_config.NumberColumn("Positive rate", format="percent"),

@@ -44,6 +44,9 @@ def compute(tasks: list[str]) -> list[str]:
 
 
 timeline = cache.checkpoint_timeline(ds, ds.version(task), task)
+for w in dict.fromkeys(ds.warnings):  # e.g. a broken snapshot, left out
+    if w.path == str(ds.task_path("checkpoints", task)):
+        st.warning(plain(w), icon=":material/warning:")
 chart(figures_views.checkpoint_timeline(timeline, task), timeline, key="checkpoints_timeline")
 
 st.subheader("Average precision per checkpoint")
@@ -57,7 +60,8 @@ if result is None:
     compute_button(f"Compute AP of {len(timeline)} checkpoints", "checkpoints_compute",
                    lambda: compute([task]))
 elif result.error:
-    st.warning(f"No average precision for this task: {result.error}.", icon=":material/warning:")
+    st.warning(plain(f"No average precision for this task: {result.error}."),
+               icon=":material/warning:")
 else:
     cols = st.columns(4)
     cols[0].metric("Last checkpoint AP", number(result.table["ap_mean"].iloc[-1], "{:.3f}"))
@@ -72,7 +76,7 @@ else:
     if result.zero_shot_problem:
         st.caption(plain(f"No zero-shot reference: {result.zero_shot_problem}."))
     for r in result.table[result.table["reason"] != ""].itertuples():
-        st.caption(f"Checkpoint {r.checkpoint}: no result ({r.reason}).")
+        st.caption(plain(f"Checkpoint {r.checkpoint}: no result ({r.reason})."))
 
 st.subheader("Changes between consecutive checkpoints")
 diffs = cache.checkpoint_diffs(ds, ds.version(task), task)

@@ -4,7 +4,7 @@ import streamlit as st
 from components import cache, figures_views
 from components.data_source import require_dataset
 from components.export import chart
-from components.formatting import PERCENT, styled
+from components.formatting import PERCENT, plain, styled
 from components.links import browse_url
 from components.theme import group_label, task_label
 
@@ -31,7 +31,7 @@ for label, value, about in (
 
 broken = tasks[tasks["error"] != ""]
 for message in broken["error"]:
-    st.error(message, icon=":material/error:")
+    st.error(plain(message), icon=":material/error:")
 
 st.subheader("Tasks")
 st.caption("The cmp random, cmp zero-shot and AVE label counts are in the CSV.")

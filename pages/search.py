@@ -46,6 +46,12 @@ def shot_list(table, name: str, key: str, pick: bool = True) -> None:
     csv("Download these shots (CSV)", table, f"{name}.csv", key)
 
 
+def left_out_note() -> None:
+    """Say which shots a corpus-wide ranking cannot score (NaN or inf embeddings)."""
+    if note := ds.unusable_note():
+        st.warning(plain(note), icon=":material/warning:")
+
+
 # the example shot outlives its widget (Streamlit forgets the state of a widget not drawn)
 st.session_state.setdefault("_search_example", ds.shots["key"].iloc[0])
 
@@ -54,10 +60,11 @@ def top_unlabeled() -> None:
     with st.spinner(f"Training {spec.describe()} on {source.describe()}…"):
         run = cache.train_run(ds, ds.version(task), task, source, spec)
     if not run.ok:
-        st.warning(f"No model for this choice: {run.reason}", icon=":material/warning:")
+        st.warning(plain(f"No model for this choice: {run.reason}"), icon=":material/warning:")
     else:
         st.caption(f"**{task}** · {spec.describe()} on {source.describe()} · validation AP "
                    f"{run.quality.ap.mean:.3f}")
+        left_out_note()
         args = ds, ds.version(task), task, source, spec  # every corpus-wide number is cached
         cols = st.columns(2)
         threshold = cols[0].slider("Threshold", 0.0, 1.0, 0.5, 0.01, key="search_threshold")
@@ -81,6 +88,7 @@ def zero_shot_search() -> None:
                    icon=":material/warning:")
     else:
         st.caption(f"Shots ranked by cosine similarity to the text embedding of **{task}**.")
+        left_out_note()
         shot_list(cache.zero_shot_top(ds, ds.version(task), task, 50), f"{task}-zero-shot",
                   "search_dl_zs")
 
@@ -100,6 +108,10 @@ def query_by_example() -> None:
     except KeyError:
         st.error(f"Shot key: no shot has the key {plain(repr(key))} in shot-data.csv.",
                  icon=":material/error:")
+    except DataError as e:  # the shot's own embedding is unusable
+        st.error(plain(e), icon=":material/error:")
+    else:
+        left_out_note()
 
 
 def every_task_score() -> None:
@@ -109,7 +121,12 @@ def every_task_score() -> None:
     if st.button("Score with every task's model", key="search_every_go"):
         st.session_state["search_every"] = True
     if st.session_state.get("search_every") and ds.rows([key])[0] >= 0:
-        ranking = runs.ranking(ds, cache.every_task_model(ds), ds.vectors([key])[0])
+        try:
+            vector = ds.vectors([key])[0]
+        except DataError as e:
+            st.error(plain(e), icon=":material/error:")
+            return
+        ranking = runs.ranking(ds, cache.every_task_model(ds), vector)
         chart(figs.task_scores_figure(ranking, f"Every task's score of shot {key}"), ranking,
               name="every-task-score", key="search_every_chart")
 
@@ -118,35 +135,26 @@ def your_embeddings() -> None:
     st.caption(f"Upload a .npy file: one embedding ({ds.dim},) or a matrix (rows, {ds.dim}) "
                f"in the dataset's embedding space, at most {uploads.MAX_BYTES // 2**20} MiB. "
                "It is read without unpickling.")
-    given = kept_upload("Embeddings (.npy)", "npy", "search_upload")
-    if given is not None:
-        name, data = given
-        try:
-            x = uploads.read_embeddings(data, name, ds.dim)
-        except DataError as e:
-            st.error(plain(e), icon=":material/error:")
-        else:
-            table = runs.score_with_all(cache.every_task_model(ds), x)
-            table.insert(0, "row", range(len(table)))
-            st.dataframe(table, hide_index=True, width="stretch")
-            csv("Download the scores (CSV)", table, "scores-by-task.csv", "search_dl_upload")
+    x = kept_upload("Embeddings (.npy)", "npy", "search_upload",
+                    lambda name, data: uploads.read_embeddings(data, name, ds.dim))
+    if x is not None:
+        table = runs.score_with_all(cache.every_task_model(ds), x)
+        table.insert(0, "row", range(len(table)))
+        st.dataframe(table, hide_index=True, width="stretch")
+        csv("Download the scores (CSV)", table, "scores-by-task.csv", "search_dl_upload")
 
 
 def saved_model() -> None:
     st.caption("Score the corpus with a model file saved from *Train & tune* (.skops). Only "
                "types that skops trusts by default are loaded; nothing is unpickled. At most "
                f"{uploads.MAX_BYTES // 2**20} MiB.")
-    given = kept_upload("Model (.skops)", "skops", "search_model")
+    given = kept_upload("Model (.skops)", "skops", "search_model", lambda name, data: (
+        name, cache.saved_model_top(ds, ds.version(task), task, name, data, 50)))
     if given is not None:
-        name, data = given
-        try:
-            best = cache.saved_model_top(ds, ds.version(task), task, name, data, 50)
-        except DataError as e:
-            st.error(plain(e), icon=":material/error:")
-        else:
-            st.caption(f"Top unlabeled shots of **{task}** under {code(name)}.")
-            shot_list(best, "saved-model-top", "search_dl_saved",
-                      pick=False)  # rendered after the example's input: it cannot set it
+        name, best = given
+        st.caption(f"Top unlabeled shots of **{task}** under {code(name)}.")
+        shot_list(best, "saved-model-top", "search_dl_saved",
+                  pick=False)  # rendered after the example's input: it cannot set it
 
 
 VIEWS = {"Top unlabeled": top_unlabeled, "Zero-shot search": zero_shot_search,

@@ -7,7 +7,7 @@ from components import cache
 from components import figures_train as figs
 from components.data_source import require_dataset
 from components.export import chart, download
-from components.formatting import number
+from components.formatting import number, plain
 from components.model_controls import model_controls
 from components.task_picker import task_picker
 from components.views import lazy_tabs
@@ -24,7 +24,7 @@ if run.training is not None:
     st.caption(f"**{task}** · {source.describe()} · {spec.describe()} · "
                f"{run.training.removed:,} validation keys removed from the source")
 if not run.ok:
-    st.warning(f"No model for this choice: {run.reason}", icon=":material/warning:")
+    st.warning(plain(f"No model for this choice: {run.reason}"), icon=":material/warning:")
     st.stop()
 
 q, model = run.quality, run.model
@@ -48,7 +48,9 @@ cols[2].metric("Random scorer AP", number(q.no_skill.random_scorer, "{:.3f}"),
                     "1,000 keys): the paper's baseline, as on the AP vs labels page")
 ap_metric(cols[3], "Zero-shot AP", q.zero_shot, "Cosine similarity to the task's text "
           "embedding, on the same validation split")
-if q.ave is None:
+if run.ave_problem:
+    cols[4].metric("AVE AP", "—", help="The task's AVE set cannot be used (see the message)")
+elif q.ave is None:
     cols[4].metric("AVE AP", "n/a", help="Only the 19 AVE shot-type tasks have an AVE set")
 else:
     ap_metric(cols[4], "AVE AP", q.ave, "AP on the task's AVE validation set")
@@ -57,6 +59,9 @@ cols[5].metric("Data diversity", number(run.data_score), help="The paper's data 
 cols[6].metric("Training labels", f"{model.n_train:,}", f"{model.n_pos:,} positive",
                delta_color="off", delta_arrow="off",
                help=f"C = {model.C:.3g}" if model.C else None)
+
+if run.ave_problem:
+    st.warning(plain(f"No AVE AP: {run.ave_problem}"), icon=":material/warning:")
 
 threshold = st.slider("Threshold (a shot is called positive at score ≥ threshold)", 0.0, 1.0,
                       0.5, 0.01, key="train_threshold")

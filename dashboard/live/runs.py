@@ -31,6 +31,7 @@ class TrainRun:
     zero_shot_scores: np.ndarray | None = None  # the zero-shot scorer on validation
     data_score: float = float("nan")
     reason: str = ""
+    ave_problem: str = ""  # why there is no AVE AP although the task has an AVE set
 
     @property
     def ok(self) -> bool:
@@ -53,10 +54,20 @@ def train_run(ds: Dataset, task: str, source: Source, spec: estimators.ModelSpec
     val_x = fits.val.x
     val_scores = model.predict_proba(val_x)
     zs = None if fits.text_embedding is None else cosine_scores(val_x, fits.text_embedding)
-    ave = ds.ave(fits.task)
-    q = quality(val_scores, fits.val, zs, ave, None if ave is None else model.predict_proba(ave.x))
+    ave, ave_scores, ave_problem = _ave_scores(ds, fits.task, model)
+    q = quality(val_scores, fits.val, zs, ave, ave_scores)
     return TrainRun(fits.task, training, spec, model, q, fits.val.y, val_scores, zs,
-                    training.train.data_score)
+                    training.train.data_score, ave_problem=ave_problem)
+
+
+def _ave_scores(ds: Dataset, task: str, model: estimators.TrainedModel):
+    """(AVE set, the model's scores on it, "") or (None, None, why not): the AVE set is
+    optional, so a broken file or unusable embeddings cost the AVE AP only."""
+    try:
+        ave = ds.ave(task)
+        return ave, None if ave is None else model.predict_proba(ave.x), ""
+    except DataError as e:
+        return None, None, str(e)
 
 
 def score_with_all(models: dict[str, estimators.TrainedModel], x: np.ndarray) -> pd.DataFrame:

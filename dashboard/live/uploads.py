@@ -43,8 +43,15 @@ def read_embeddings(data: bytes, name: str, dim: int, max_bytes: int = MAX_BYTES
         raise DataError(name, f"has shape {arr.shape}; expected ({dim},) or (rows, {dim})")
     if arr.shape[1] != dim:
         raise DataError(name, f"has dimension {arr.shape[1]}; the dataset's embeddings have {dim}")
+    _check_finite(arr, name, "holds NaN or inf")
+    with np.errstate(over="ignore"):
+        x = arr.astype(np.float32)
+    _check_finite(x, name, "holds values beyond float32's range (about ±3.4e38)")
+    return x
+
+
+def _check_finite(arr: np.ndarray, name: str, problem: str) -> None:
     bad = ~np.isfinite(arr).all(axis=1)
     if bad.any():
-        raise DataError(name, f"holds NaN or inf in {int(bad.sum())} of {len(arr)} rows "
+        raise DataError(name, f"{problem} in {int(bad.sum())} of {len(arr)} rows "
                               f"(first: row {int(np.flatnonzero(bad)[0])})")
-    return arr.astype(np.float32)
