@@ -9,8 +9,10 @@ from plotly.colors import qualitative
 from dashboard.experiments.experiment1 import (
     CHECKPOINT,
     POSITIVE_RATE,
+    RANDOM,
     RANDOM_SCORER,
     SOURCES,
+    ZERO_SHOT,
     ZERO_SHOT_SCORER,
 )
 from dashboard.experiments.experiment2 import CHOICES
@@ -184,4 +186,57 @@ def lift_bars(lifts: pd.DataFrame, process: str) -> go.Figure:
                       yaxis={"categoryorder": "array",
                              "categoryarray": [task_label(t) for t in rows.index]},
                       height=max(320, 18 * len(rows) + 120))
+    return fig
+
+
+def _strategy_colors(strategies) -> dict[str, str]:
+    """The four-feed mix in Video Annotator's colour, random only and zero-shot only in the
+    colours of the random and zero-shot sources, the single feeds in others."""
+    fixed = {"four feeds": method_color(CHECKPOINT), "random only": method_color(RANDOM),
+             "zero-shot only": method_color(ZERO_SHOT)}
+    others = iter(qualitative.D3[4:] + qualitative.D3[:4])
+    return {s: fixed.get(s) or next(others) for s in strategies}
+
+
+def feed_study_medians(medians: pd.DataFrame) -> go.Figure:
+    """Which feeds help: the median over tasks of the loop model's AP per strategy against the
+    number of labels (``annotate.study.median_ap``; hover: how many tasks)."""
+    fig = go.Figure()
+    colors = _strategy_colors(medians["strategy"].unique())
+    for strategy, rows in medians.groupby("strategy", sort=False):
+        fig.add_trace(go.Scatter(
+            x=rows.n_train, y=rows.median_ap, name=strategy, mode="lines",
+            line={"color": colors[strategy], "width": 3 if strategy == "four feeds" else 1.5},
+            customdata=rows[["tasks"]],
+            hovertemplate=f"{strategy}<br>labels: %{{x:,}}<br>median AP %{{y:.3f}} over "
+                          "%{customdata[0]} tasks<extra></extra>"))
+    fig.update_layout(title="Which feeds help: median AP over tasks versus number of labels",
+                      xaxis={"title": "labels given in the simulated loop (count)",
+                             "tickformat": ","},
+                      yaxis={"title": "median average precision on validation (0–1)"},
+                      hovermode="x unified")
+    return fig
+
+
+def feed_study_task(table: pd.DataFrame, task: str) -> go.Figure:
+    """Which feeds help on one task: the loop model's AP per strategy against the number of
+    labels, with ± std bands (hover: the batch's feed and positives)."""
+    fig = go.Figure()
+    ok = table.dropna(subset=["ap_mean"])
+    colors = _strategy_colors(table["strategy"].unique())
+    for strategy, rows in ok.groupby("strategy", sort=False):
+        _band(fig, rows, "n_train", colors[strategy], strategy)
+        fig.add_trace(go.Scatter(
+            x=rows.n_train, y=rows.ap_mean, name=strategy, mode="lines", legendgroup=strategy,
+            line={"color": colors[strategy], "width": 3 if strategy == "four feeds" else 1.5},
+            customdata=[[strategy, r.n_train, r.n_pos, r.ap_std, r.feed]
+                        for r in rows.itertuples()],
+            hovertemplate=_HOVER.replace("<extra>", "<br>last batch from %{customdata[4]}"
+                                                    "<extra>")))
+    _band_buttons(fig)
+    fig.update_layout(title=f"{task_label(task)}: which feeds help, AP versus labels",
+                      xaxis={"title": "labels given in the simulated loop (count)",
+                             "tickformat": ","},
+                      yaxis={"title": "average precision on validation (0–1)"},
+                      hovermode="closest")
     return fig

@@ -1,4 +1,5 @@
-"""AP vs labels: the paper's Experiment 1 per task and across tasks, and Experiment 2."""
+"""AP vs labels: the paper's Experiment 1 per task and across tasks, Experiment 2, and which
+feeds of the loop help (beyond the paper)."""
 import streamlit as st
 
 from components import cache
@@ -7,6 +8,8 @@ from components.experiments_compute import compute, compute_button
 from components.export import chart, csv
 from components.figures_experiments import (
     ap_vs_labels,
+    feed_study_medians,
+    feed_study_task,
     lift_bars,
     policy_curves,
     share_curves,
@@ -15,6 +18,7 @@ from components.figures_experiments import (
 from components.formatting import plain
 from components.task_picker import task_picker
 from components.theme import group_label, task_label
+from dashboard.annotate.study import STUDY, median_ap
 from dashboard.experiments.experiment2 import best_checkpoint_ap
 from dashboard.experiments.summaries import HEADLINE_PROCESS
 
@@ -23,7 +27,7 @@ st.markdown("How the average precision of a task's classifier grows with the num
             "training labels, for Video Annotator against the random, zero-shot and combined "
             "baselines (the paper's Experiments 1 and 2): higher and further left is better.")
 ds = require_dataset()
-one_tab, all_tab = st.tabs(["One task", "All tasks"])
+one_tab, all_tab, feeds_tab = st.tabs(["One task", "All tasks", "Which feeds help"])
 
 
 def task_results(experiment: str, task: str, result_column: str, button: str, missing: str,
@@ -120,3 +124,25 @@ with all_tab:
                   key="exp2_lifts")
     elif exp2 is not None:
         st.info("Table 3 compares with Experiment 1: compute it for the same tasks above.")
+
+with feeds_tab:
+    st.caption("Beyond the paper: the labeling loop simulated on each task's known labels (the "
+               "shots outside the validation split) with each strategy, up to 1,000 labels in "
+               "batches of 25; the AP is the loop model's (logistic regression at C = 1) on the "
+               "agg validation split. Also `python -m dashboard simulate --study`.")
+    study = cache.experiment_results(ds, STUDY)
+    done3 = 0 if study is None else study["task"].nunique()
+    st.caption(f"The feed study is cached for {done3} of {len(ds.tasks)} tasks.")
+    if done3 < len(ds.tasks):
+        compute_button("Compute the feed study for all tasks", "feeds_compute_all",
+                       lambda: compute(ds, STUDY, ds.tasks, all_cores=True))
+    if study is not None:
+        medians = median_ap(study)
+        chart(feed_study_medians(medians), medians, key="feeds_medians")
+    feeds_task = st.selectbox("Task", ds.tasks, index=ds.tasks.index(task),
+                              format_func=task_label, key="feeds_task")
+    rows = task_results(STUDY, feeds_task, "ap_mean", "Compute the feed study for this task",
+                        f"The feed study of **{task_label(feeds_task)}** is not computed yet: "
+                        "seven strategies of up to 40 batches.", "feeds_compute_one")
+    if rows is not None:
+        chart(feed_study_task(rows, feeds_task), rows, key="feeds_task_chart")

@@ -1,7 +1,8 @@
 """``python -m dashboard labels export|import|stats`` and ``simulate``: drive the annotation
-store from scripts."""
+store from scripts; ``simulate --study``: which feeds help, over tasks."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from ..dataset.folder import Dataset
-from . import exchange, feeds
+from ..experiments import cli as experiments_cli
+from ..experiments.runner import BACKENDS
+from . import exchange, feeds, study
 from .config import DB_ENV, get_store
 from .simulate import Plan, simulate
 
@@ -53,7 +56,26 @@ def cmd_stats(args) -> int:
     return 0
 
 
+STUDY_LABELS = (25, 50, 100, 250, 500, 1000)  # the columns of the printed median table
+
+
+def cmd_study(args) -> int:
+    """Run the feed study on the tasks (cached like the experiments) and print the median
+    AP per strategy at a few label counts."""
+    _, _, table = experiments_cli._run(args, study.STUDY)
+    medians = study.median_ap(table)
+    medians = medians[medians["n_train"].isin(STUDY_LABELS)]
+    pivot = medians.pivot(index="strategy", columns="n_train", values="median_ap")
+    print("\nMedian AP on the agg validation split per strategy and number of labels")
+    _print(pivot.reindex([s for s in study.STRATEGIES if s in pivot.index]).reset_index())
+    return 0
+
+
 def cmd_simulate(args) -> int:
+    if args.study:
+        return cmd_study(args)
+    if args.task is None or args.budget is None:
+        raise ValueError("simulate needs --task and --budget (or --study)")
     ds = Dataset(args.data_dir)
     plan = Plan(args.budget, args.batch, tuple(f for f in args.feeds.split(",") if f), args.seed)
     store = get_store(args.state)
@@ -107,10 +129,11 @@ def add_parsers(group) -> None:
     _state(p)
     p.set_defaults(func=cmd_stats)
 
-    p = group.add_parser("simulate", help="run the loop unattended with a simulated annotator")
+    p = group.add_parser("simulate", help="run the loop unattended with a simulated annotator; "
+                                          "--study: which feeds help, over tasks")
     p.add_argument("data_dir", nargs="?", type=Path, help="dataset folder")
-    p.add_argument("--task", required=True)
-    p.add_argument("--budget", type=int, required=True, help="labels to give")
+    p.add_argument("--task", help="the task to label (required without --study)")
+    p.add_argument("--budget", type=int, help="labels to give (required without --study)")
     p.add_argument("--batch", type=int, default=25, help="labels per batch (default 25)")
     p.add_argument("--feeds", default=",".join(feeds.FEEDS),
                    help="feeds taking turns after the first model (default: all four)")
@@ -118,4 +141,16 @@ def add_parsers(group) -> None:
     p.add_argument("--as", dest="as_name", metavar="NAME", help="store task name")
     p.add_argument("--replace", action="store_true", help="replace a store task of that name")
     _state(p)
+    study_args = p.add_argument_group(
+        "--study", "the pool-based loop on every task with each strategy (the four feeds, each "
+                   "feed alone, random only, zero-shot only), up to 1,000 labels in batches of "
+                   "25, AP on the agg validation split; cached like the experiments")
+    study_args.add_argument("--study", action="store_true", help="run the feed study")
+    study_args.add_argument("--tasks", default="all", help="'all' or a comma-separated list")
+    study_args.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                            help="parallel task jobs (default: all cores)")
+    study_args.add_argument("--backend", choices=BACKENDS, default="loky",
+                            help="joblib backend: local processes, or a Dask cluster")
+    study_args.add_argument("--scheduler", help="Dask scheduler address")
+    study_args.add_argument("--out", type=Path, help="export the tidy table (.csv or .parquet)")
     p.set_defaults(func=cmd_simulate)

@@ -18,6 +18,8 @@ from .experiment1 import Exp1Config, experiment1
 from .experiment2 import Exp2Config, experiment2
 from .results_cache import ResultsCache
 
+# name -> (function of (ds, task, config, fits) -> table, config class); a package above
+# registers its own (dashboard.annotate.study: the feed study)
 EXPERIMENTS = {"experiment1": (experiment1, Exp1Config), "experiment2": (experiment2, Exp2Config)}
 BACKENDS = ("loky", "dask")
 Progress = Callable[[int, int, str], None]  # (done, total, task just finished); 0 first
@@ -42,11 +44,11 @@ def _open(root: str, fingerprint: str) -> Dataset:
     return ds
 
 
-def _task_job(data: Dataset | tuple[str, str], experiment: str, task: str, config):
-    """One task of one experiment; ``data`` is the dataset, or (folder, fingerprint) in a
-    worker process (workers outlive runs, so the fingerprint keeps them from stale data)."""
+def _task_job(data: Dataset | tuple[str, str], func, task: str, config):
+    """One task of one experiment (``func``); ``data`` is the dataset, or (folder,
+    fingerprint) in a worker process (workers outlive runs, so the fingerprint keeps them from
+    stale data)."""
     ds = _open(*data) if isinstance(data, tuple) else data
-    func = EXPERIMENTS[experiment][0]
     start = time.perf_counter()
     try:
         fits = config.task_fits(ds, task)
@@ -95,7 +97,8 @@ def run(ds: Dataset, experiment: str, tasks=None, config=None, jobs: int = 1,
         progress(0, len(todo), "")
     with _backend(backend, scheduler, jobs):
         results = joblib.Parallel(n_jobs=jobs, return_as="generator_unordered")(
-            joblib.delayed(_task_job)(data, experiment, t, config) for t in todo)
+            joblib.delayed(_task_job)(data, EXPERIMENTS[experiment][0], t, config)
+            for t in todo)
         for done, (task, table, fits, seconds) in enumerate(results, 1):
             cache.save(task, table)
             report.seconds[task], report.fits = seconds, report.fits + fits
