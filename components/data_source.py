@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -10,10 +12,10 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import DataError, Dataset, demo
-from dashboard.dataset import config
 from dashboard.annotate.config import store_url
 from dashboard.annotate.store import StoreError
 from dashboard.annotate.workspace import Workspace, store_configured, with_app_tasks
+from dashboard.dataset import config
 from dashboard.dataset.folder import fingerprint_of
 
 from .cache import annotation_store, open_dataset
@@ -37,16 +39,46 @@ def _configured_dir() -> str | None:
     return parser.parse_known_args(sys.argv[1:])[0].data or os.environ.get(config.DATA_ENV)
 
 
+def is_demo(path: str | Path) -> bool:
+    """Whether ``path`` is the generated demo dataset: a ``demo-…`` folder of the cache folder,
+    where the app and the command line generate it."""
+    path = Path(path).expanduser()
+    return path.name.startswith("demo-") and path.parent.resolve() == config.cache_dir().resolve()
+
+
+THUMBNAIL_HOST = "i.ytimg.com"  # where dataset.folder.shot_links points the thumbnails
+
+
+@functools.lru_cache(maxsize=1)
+def _thumbnail_host_answers() -> bool:
+    try:
+        socket.create_connection((THUMBNAIL_HOST, 443), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def thumbnails_load(path: str | Path) -> bool:
+    """Whether the shots' thumbnails can load: not for the demo (its video ids are made up),
+    else when YouTube's image host answers (asked once per server process)."""
+    return not is_demo(path) and _thumbnail_host_answers()
+
+
 def data_dir_sidebar() -> str:
-    """Render the data-folder input in the sidebar and return the chosen folder."""
+    """Render the data-folder input in the sidebar, with a badge when the generated demo is in
+    use, and return the chosen folder. An emptied box means the demo, as its help says."""
     if _KEY not in st.session_state:
         chosen = _configured_dir()
         st.session_state[_KEY] = str(Path(chosen).expanduser() if chosen else _demo_with_progress())
+    elif not st.session_state[_KEY].strip():  # cleared: set before the box is drawn again
+        st.session_state[_KEY] = str(_demo_with_progress())
     st.sidebar.text_input("Data folder", key=_KEY,
                           help="A folder in the released Video Annotator layout. Empty: the "
                                "generated demo dataset.")
-    if not st.session_state[_KEY].strip():
-        st.session_state[_KEY] = str(_demo_with_progress())
+    if is_demo(st.session_state[_KEY]):
+        st.sidebar.badge("Demo data", icon=":material/science:", color="orange",
+                         help="Generated shots and labels, not the released dataset: the "
+                              "numbers show how the app works, not the paper's results.")
     return st.session_state[_KEY]
 
 
@@ -91,8 +123,6 @@ def _with_app_tasks(folder: Dataset) -> Dataset | Workspace:
         st.warning(f"Tasks made in the app are not listed. {plain(str(e))}",
                    icon=":material/database:")
         return folder
-
-
 
 
 def require_dataset() -> Dataset:

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import cache, figures_views
 from components.annotation import use_as_examples
-from components.data_source import require_dataset
+from components.data_source import require_dataset, thumbnails_load
 from components.export import chart, csv
 from components.formatting import PERCENT, plain
 from components.task_picker import task_picker
@@ -63,8 +63,10 @@ genres = mid.multiselect("Genre", sorted(set(table["genre"]) - {""}), key="brows
 text = right.text_input("Title or key contains", key="browse_search")
 shown = browse.filter_shots(table, kind, genres, text, len(annotators))
 
-thumbnails = st.sidebar.toggle("Show thumbnails", value=True, key="browse_thumbnails",
-                               help="Turn off to work offline (thumbnails load from YouTube).")
+thumbnails = st.sidebar.toggle("Show thumbnails", value=thumbnails_load(ds.root),
+                               key="browse_thumbnails",
+                               help="Thumbnails load from YouTube: off when they cannot (the "
+                                    "demo's made-up videos, or no connection).")
 size = st.sidebar.selectbox("Rows per page", [25, 50, 100, 250], index=1, key="browse_page_size")
 pages = browse.n_pages(len(shown), size)
 st.session_state["browse_page"] = min(st.session_state.get("browse_page", 1), pages)

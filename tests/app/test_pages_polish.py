@@ -91,3 +91,43 @@ def test_compute_button_is_gone_once_results_are_shown(ds, tmp_path, monkeypatch
     assert any("zoom: AP versus number of labels" in c.proto.spec
                for c in at.get("plotly_chart"))
     assert not [b for b in at.button if b.key == "exp_compute_one"]
+
+
+def _badges(at: AppTest) -> list[str]:
+    return [m.value for m in at.sidebar.markdown if "Demo data" in m.value]
+
+
+def test_clearing_the_data_folder_box_opens_the_demo_with_its_badge(demo_dir, tmp_path,
+                                                                    monkeypatch):
+    import shutil
+
+    import components.data_source as source
+
+    generated = tmp_path / "demo-4000-0-vtest"  # as the app names its demo, in the cache
+    shutil.copytree(demo_dir, generated)
+    monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(source, "_demo_with_progress", lambda: generated)
+    monkeypatch.setattr(source, "_shell_checked", False)  # AppTest: app.py around the page
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not _badges(at)  # a configured folder (VA_DATA_DIR), even if generated elsewhere
+    monkeypatch.setattr(source, "_shell_checked", False)
+    cleared = AppTest.from_file(APP, default_timeout=180)
+    cleared.session_state["data_dir"] = ""  # the box as the user left it
+    cleared.run()
+    assert not cleared.exception, [e.value for e in cleared.exception]
+    assert cleared.text_input(key="data_dir").value == str(generated)
+    assert _badges(cleared) and not cleared.error
+
+
+def test_thumbnails_are_off_by_default_when_they_cannot_load(ds, monkeypatch):
+    import components.data_source as source
+
+    monkeypatch.setattr(source, "_thumbnail_host_answers", lambda: False)
+    at = run_page("pages/browse.py")
+    assert not at.toggle(key="browse_thumbnails").value
+    assert "thumbnail" not in at.dataframe[0].proto.column_order
+    at.toggle(key="browse_thumbnails").set_value(True).run()
+    assert "thumbnail" in at.dataframe[0].proto.column_order
+    monkeypatch.setattr(source, "_thumbnail_host_answers", lambda: True)
+    assert source.thumbnails_load(ds.root)  # a real folder, YouTube reachable
+    assert not source.thumbnails_load(source.config.cache_dir() / "demo-20000-0-v3")

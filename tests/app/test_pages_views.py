@@ -91,7 +91,10 @@ def test_browse_filters_change_row_counts(ds):
     assert at.dataframe[0].value["key"].tolist() == [key]
 
 
-def test_browse_sources_paging_and_thumbnails(ds):
+def test_browse_sources_paging_and_thumbnails(ds, monkeypatch):
+    import components.data_source
+
+    monkeypatch.setattr(components.data_source, "_thumbnail_host_answers", lambda: True)
     at = run_page("pages/browse.py", TASK)
     assert at.selectbox(key="browse_source").options == browse.sources(ds, TASK)
     at.selectbox(key="browse_source").set_value("cmp random").run()
