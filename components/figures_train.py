@@ -9,7 +9,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.experiments.experiment1 import POSITIVE_RATE, RANDOM_SCORER, VA, ZERO_SHOT_SCORER
+from dashboard.experiments.experiment1 import (
+    POSITIVE_RATE,
+    RANDOM_SCORER,
+    VA,
+    ZERO_SHOT_SCORER,
+)
 from dashboard.live.quality import ThresholdMetrics
 
 from .theme import NEGATIVE as NEG
@@ -46,11 +51,13 @@ def pr_figure(pr: pd.DataFrame, ap: float, positive_rate: float,
                                   "threshold %{customdata:.3f}<extra></extra>")
     if zero_shot is not None:
         fig.add_scatter(x=zero_shot["recall"], y=zero_shot["precision"], name="zero-shot",
-                        mode="lines", line_shape="hv", line=dict(dash="dot", color=method_color(ZERO_SHOT_SCORER)),
+                        mode="lines", line_shape="hv",
+                        line=dict(dash="dot", color=method_color(ZERO_SHOT_SCORER)),
                         hovertemplate="zero-shot<br>recall %{x:.3f}<br>precision %{y:.3f}"
                                       "<extra></extra>")
     fig.add_scatter(x=[0, 1], y=[positive_rate, positive_rate], mode="lines",
-                    name="positive rate", line=dict(dash="dash", color=method_color(POSITIVE_RATE)),
+                    name="positive rate",
+                    line=dict(dash="dash", color=method_color(POSITIVE_RATE)),
                     hovertemplate=f"positive rate {positive_rate:.3f}<extra></extra>")
     if at is not None:
         fig.add_scatter(x=[at[0]], y=[at[1]], mode="markers", name=f"threshold {threshold:.2f}",

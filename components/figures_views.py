@@ -24,7 +24,14 @@ from dashboard.experiments.experiment1 import (
 )
 from dashboard.method.agreement import STAT_NAMES
 
-from .theme import NEGATIVE, POSITIVE, group_color, group_label, method_color, task_label
+from .theme import (
+    NEGATIVE,
+    POSITIVE,
+    group_color,
+    group_label,
+    method_color,
+    task_label,
+)
 
 RATE_COLUMNS = {"pos_rate", "agreement", "unanimity", "majority_agreement"}
 # graph_objects, not plotly.express: express takes 30-40 ms per figure, several times a page
@@ -109,8 +116,8 @@ def annotator_bars(table: pd.DataFrame, task: str) -> go.Figure:
                              "<extra></extra>"),
     ])
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
-    return _layout(fig, f"Annotators of {task_label(task)}", "Annotator (role)", "Share of shots (%)",
-                   height=360)
+    return _layout(fig, f"Annotators of {task_label(task)}", "Annotator (role)",
+                   "Share of shots (%)", height=360)
 
 
 def _stat_axis(stat: str) -> str:
@@ -203,8 +210,8 @@ def checkpoint_timeline(timeline: pd.DataFrame, task: str) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text="Rate or score (0 to 1)", range=[0, 1.05], dtick=0.2,
                      showgrid=False, secondary_y=True)
-    return _layout(fig, f"Checkpoints of {task_label(task)}: size and composition", "Checkpoint (in order)",
-                   "Labels (count)")
+    return _layout(fig, f"Checkpoints of {task_label(task)}: size and composition",
+                   "Checkpoint (in order)", "Labels (count)")
 
 
 def checkpoint_ap(aps: pd.DataFrame, zero_shot: float, no_skill: NoSkill,
@@ -213,7 +220,8 @@ def checkpoint_ap(aps: pd.DataFrame, zero_shot: float, no_skill: NoSkill,
     scorer AP and the positive rate (NaN levels left out)."""
     fig = go.Figure(go.Scatter(
         x=aps["checkpoint"], y=aps["ap_mean"], mode="lines+markers", name="Video Annotator",
-        line={"color": method_color(VA)}, error_y={"type": "data", "array": aps["ap_std"], "visible": True},
+        line={"color": method_color(VA)},
+        error_y={"type": "data", "array": aps["ap_std"], "visible": True},
         customdata=aps[["n_train", "n_pos", "ap_std"]],
         hovertemplate="checkpoint %{x}: AP %{y:.3f} ± %{customdata[2]:.3f}<br>"
                       "trained on %{customdata[0]:,} labels (%{customdata[1]:,} positive)"
@@ -228,8 +236,8 @@ def checkpoint_ap(aps: pd.DataFrame, zero_shot: float, no_skill: NoSkill,
                             line={"dash": dash, "color": method_color(method)},
                             hovertemplate=f"{name}: {value:.3f}<extra></extra>")
     fig.update_yaxes(range=[0, 1.02])
-    return _layout(fig, f"Average precision per checkpoint: {task_label(task)}", "Checkpoint (in order)",
-                   "Average precision (0 to 1)")
+    return _layout(fig, f"Average precision per checkpoint: {task_label(task)}",
+                   "Checkpoint (in order)", "Average precision (0 to 1)")
 
 
 def last_vs_best(table: pd.DataFrame) -> go.Figure:
