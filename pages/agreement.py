@@ -4,9 +4,10 @@ import streamlit as st
 from components import cache, figures_views
 from components.data_source import require_dataset
 from components.export import chart
-from components.formatting import number, plain
+from components.formatting import number, plain, styled
 from components.links import browse_url
 from components.task_picker import task_picker
+from components.theme import task_label
 from components.views import lazy_tabs
 from dashboard.annotate import team
 from dashboard.dataset import browse
@@ -15,14 +16,21 @@ from dashboard.method.agreement import STAT_COLUMNS, STAT_NAMES, role_summary
 ds = require_dataset()
 task = task_picker(ds, "agreement")
 st.title("Annotator agreement")
+st.markdown("How often the annotators agree on a task's shots: the paper's unanimity (share of "
+            "shots where every vote is the same) beside statistics corrected for chance, each "
+            "annotator against the majority, and all tasks ranked, the chosen one in bold.")
 table = cache.agreement_table(ds, ds.version())
 for message in table.loc[table["error"] != "", "error"]:
     st.error(plain(message), icon=":material/error:")
 ok = table[table["error"] == ""]
-ROLES = {"role": "Role", "annotations": "Votes",
-         "pos_rate": st.column_config.NumberColumn("Positive rate", format="percent"),
-         "majority_agreement": st.column_config.NumberColumn("Agrees with majority",
-                                                             format="percent")}
+ROLES = {"role": "Role", "annotations": "Votes", "pos_rate": "Positive rate",
+         "majority_agreement": "Agrees with majority"}
+
+
+def roles_table(table) -> None:
+    """Primary versus secondaries: votes, positive rate and agreement with the majority."""
+    st.dataframe(styled(role_summary(table), percent=("pos_rate", "majority_agreement"),
+                        count=("annotations",)), hide_index=True, column_config=ROLES)
 
 
 
@@ -63,17 +71,19 @@ def this_task() -> None:
         chart(figures_views.annotator_bars(detail["annotators"], task), detail["annotators"],
               key="agreement_annotators")
     st.subheader("Primary versus secondaries")
-    st.dataframe(role_summary(detail["annotators"]), hide_index=True, column_config=ROLES)
+    roles_table(detail["annotators"])
 
     st.subheader("Disputed shots")
     disputed = browse.filter_shots(cache.shot_table(ds, ds.version(task), task, "agg"), "disputed")
     st.caption(f"{len(disputed):,} shots where the annotators do not all agree. "
                "*Open* shows the shot in the browse view.")
-    annotators = ds.agg_votes(task).annotators
+    primary, *secondaries = ds.agg_votes(task).annotators
+    annotators = sorted([primary, *secondaries])  # one order on every page: by name
     st.dataframe(disputed.assign(open=[browse_url(task, k) for k in disputed["key"]]),
                  hide_index=True, width="stretch",
                  column_order=["title", "genre", *annotators, "pos_cnt", "agg", "open", "key"],
                  column_config={"title": "Title", "genre": "Genre", "pos_cnt": "Positive votes",
+                                primary: f"{primary} (primary)",
                                 "agg": st.column_config.CheckboxColumn("Agg"),
                                 "open": st.column_config.LinkColumn("Browse",
                                                                     display_text="Open ↗"),
@@ -83,7 +93,7 @@ def this_task() -> None:
 def across_tasks() -> None:
     stat = st.segmented_control("Statistic", STAT_COLUMNS, default="unanimity",
                                 format_func=STAT_NAMES.get, key="agreement_stat") or "unanimity"
-    chart(figures_views.ranked_agreement(ok, stat), ok, key="agreement_ranked")
+    chart(figures_views.ranked_agreement(ok, stat, highlight=task), ok, key="agreement_ranked")
     left, right = st.columns(2)
     with left:
         chart(figures_views.agreement_vs_pos_rate(ok, stat),
@@ -94,7 +104,7 @@ def across_tasks() -> None:
     st.subheader("Annotators across tasks")
     quality = cache.annotator_quality(ds, ds.version())
     chart(figures_views.annotator_quality(quality), quality, key="agreement_quality")
-    st.dataframe(role_summary(quality), hide_index=True, column_config=ROLES)
+    roles_table(quality)
 
 
-lazy_tabs({f"Task: {task}": this_task, "Across tasks": across_tasks}, key="agreement_view")
+lazy_tabs({f"Task: {task_label(task)}": this_task, "Across tasks": across_tasks}, key="agreement_view")

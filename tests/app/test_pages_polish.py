@@ -131,3 +131,14 @@ def test_thumbnails_are_off_by_default_when_they_cannot_load(ds, monkeypatch):
     monkeypatch.setattr(source, "_thumbnail_host_answers", lambda: True)
     assert source.thumbnails_load(ds.root)  # a real folder, YouTube reachable
     assert not source.thumbnails_load(source.config.cache_dir() / "demo-20000-0-v3")
+
+
+def test_agreement_one_annotator_order_and_the_task_highlighted(ds):
+    at = run_page("pages/agreement.py")
+    names = sorted(ds.agg_votes(TASK).annotators)
+    disputed = next(d for d in at.dataframe if "open" in d.value.columns)
+    assert [c for c in disputed.proto.column_order if c in names] == names
+    at.session_state["agreement_view"] = "Across tasks"
+    at.run()
+    ranked = next(c for c in at.get("plotly_chart") if "Tasks ranked by" in c.proto.spec)
+    assert "<b>car chase</b>" in ranked.proto.spec
