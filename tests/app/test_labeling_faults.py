@@ -74,5 +74,5 @@ def test_read_only_file_system_shows_why_then_labeling_resumes(ds, tmp_path, mon
         after = open_store(f"sqlite:///{path}")
         labels = after.labels(TASK)
         assert len(labels) == len(before) + 1  # all that was saved, and the new click
-        assert labels.set_index("key").loc[first, "label"] == False  # noqa: E712
+        assert not labels.set_index("key").loc[first, "label"]  # saved as negative
         after.close()
