@@ -10,10 +10,14 @@ from components.export import chart, download
 from components.formatting import number, plain
 from components.model_controls import model_controls
 from components.task_picker import task_picker
+from components.theme import task_label
 from components.views import lazy_tabs
 from dashboard.live import model_io, quality
 
 st.title("Train & tune")
+st.markdown("A classifier trained on the label source and model chosen in the sidebar, measured "
+            "at once on the task's agg validation split: its average precision against the "
+            "reference levels (higher is better), then the charts and the counts at a threshold.")
 ds = require_dataset()
 task = task_picker(ds, "train")
 source, spec = model_controls(ds, task)
@@ -21,7 +25,7 @@ source, spec = model_controls(ds, task)
 with st.spinner(f"Training {spec.describe()} on {source.describe()}…"):
     run = cache.train_run(ds, ds.version(task), task, source, spec)
 if run.training is not None:
-    st.caption(f"**{task}** · {source.describe()} · {spec.describe()} · "
+    st.caption(f"**{task_label(task)}** · {source.describe()} · {spec.describe()} · "
                f"{run.training.removed:,} validation keys removed from the source")
 if not run.ok:
     st.warning(plain(f"No model for this choice: {run.reason}"), icon=":material/warning:")
@@ -91,7 +95,7 @@ def scores_view() -> None:
 
 def roc_view() -> None:
     roc = quality.roc_curve(run.val_y, run.val_scores)
-    chart(figs.roc_figure(roc), roc, name=f"{task}-roc-curve", key="train_roc")
+    chart(figs.roc_figure(roc, m), roc, name=f"{task}-roc-curve", key="train_roc")
 
 
 def calibration_view() -> None:

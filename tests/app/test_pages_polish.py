@@ -142,3 +142,14 @@ def test_agreement_one_annotator_order_and_the_task_highlighted(ds):
     at.run()
     ranked = next(c for c in at.get("plotly_chart") if "Tasks ranked by" in c.proto.spec)
     assert "<b>car chase</b>" in json.loads(ranked.proto.spec)["layout"]["yaxis"]["ticktext"]
+
+
+def test_train_roc_marks_the_threshold_point(ds):
+    at = run_page("pages/train.py")
+    at.slider(key="train_threshold").set_value(0.3).run()
+    at.session_state["train_view"] = "ROC"
+    at.run()
+    roc = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert roc["data"][-1]["name"] == "threshold 0.30"
+    recall = float(metrics(at)["Recall"])  # shown with 3 decimals
+    assert abs(roc["data"][-1]["y"][0] - recall) < 5e-4
