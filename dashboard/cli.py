@@ -17,8 +17,9 @@ from .annotate.store import StoreError
 from .errors import DataError
 from .experiments import cli as experiments_cli
 from .live import cli as live_cli
+from .report import cli as report_cli
 
-PACKAGES = (demo_cli, dataset_cli, experiments_cli, live_cli, annotate_cli)
+PACKAGES = (demo_cli, dataset_cli, experiments_cli, live_cli, annotate_cli, report_cli)
 
 
 class CommandGroup:

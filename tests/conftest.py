@@ -57,3 +57,27 @@ def tiny_first_checkpoint(copy_of_demo, monkeypatch) -> tuple[Path, str]:
     path.write_text(json.dumps([tiny, newest]))
     monkeypatch.setenv("VA_DATA_DIR", str(copy_of_demo))
     return copy_of_demo, task
+
+
+REPORT_TASKS = ("car-chase", "zoom")
+
+
+@pytest.fixture(scope="session")
+def report_cache(demo_dir, tmp_path_factory) -> Path:
+    """A cache folder (point VA_CACHE_DIR at it) holding Experiment 1 of REPORT_TASKS and, as
+    the paper preset's results of car-chase, a short Experiment 2 (four policies, three steps
+    of 25): what the report tests read."""
+    from dashboard.experiments import runner
+    from dashboard.experiments.experiment2 import Exp2Config, experiment2
+    from dashboard.experiments.results_cache import ResultsCache
+
+    root = tmp_path_factory.mktemp("report-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VA_CACHE_DIR", str(root))
+        ds = Dataset(demo_dir)
+        runner.run(ds, "experiment1", REPORT_TASKS)
+        short = Exp2Config(max_labels=75, policies=("round-robin", "greedy-oracle",
+                                                    "epsilon-greedy-0.25", "ucb-0.1"))
+        ResultsCache("experiment2", ds.fingerprint, Exp2Config()).save(
+            "car-chase", experiment2(ds, "car-chase", short))
+    return root

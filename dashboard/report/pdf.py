@@ -1,0 +1,40 @@
+"""Optional PDF of a report through headless Chromium's print (the HTML never needs it)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+# as the browser tests start it: no sandbox (root), no GPU, nothing fetched in the background
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
+         "--virtual-time-budget=20000")
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def print_pdf(html_path: Path, pdf_path: Path, timeout: float = 180) -> Path:
+    """Print ``html_path`` to ``pdf_path`` with Chromium; RuntimeError when it cannot."""
+    exe = chromium()
+    if exe is None:
+        raise RuntimeError("no Chromium on this machine: the PDF needs `chromium`")
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [exe, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf_path}",
+             Path(html_path).resolve().as_uri()],
+            capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0 or not Path(pdf_path).is_file():
+        raise RuntimeError(f"Chromium could not print {html_path}: {done.stderr.strip()[-300:]}")
+    return Path(pdf_path)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a report's HTML text (see :func:`print_pdf`)."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "report.html"
+        source.write_text(html, encoding="utf-8")
+        return print_pdf(source, Path(folder) / "report.pdf").read_bytes()
