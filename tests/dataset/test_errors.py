@@ -70,7 +70,7 @@ def test_nan_rows(copy_of_demo):
     with pytest.raises(DataError, match=r"embeddings.h5: 1 embedding rows hold NaN or inf"):
         ds.vectors([key])
     problems = validate(copy_of_demo)
-    assert any(p.level == "error" and "row 7" in p.reason for p in problems)
+    assert any(p.level == "error" and "rows 7" in p.reason for p in problems)
 
 
 def test_duplicate_keys(copy_of_demo):
