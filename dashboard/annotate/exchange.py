@@ -6,10 +6,9 @@ point of a store task."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from ..dataset.atomic import write_atomic
 from ..dataset.folder import Dataset
 from ..dataset.jsonfiles import expect, parse_pos_neg, read_json
 from ..dataset.tasks import check_task_name
@@ -23,12 +22,9 @@ STARTS = ("checkpoint", "agg", "empty")  # where a continued task starts
 
 
 def _write_json(path: Path, value) -> None:
-    """Write ``value`` atomically (a temporary file renamed over ``path``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(value, f)
-    os.replace(tmp, path)
+    """Write ``value`` atomically: a killed export leaves the old file or the new one."""
+    data = json.dumps(value).encode("utf-8")
+    write_atomic(path, lambda f: f.write(data))
 
 
 def checkpoints_document(store: Store, task: str) -> list[dict]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from ..dataset.atomic import write_atomic
 from ..dataset.folder import Dataset
 from . import summaries
 from .experiment2 import PRESETS
@@ -32,7 +33,9 @@ def _print(title: str, table: pd.DataFrame) -> None:
 
 
 def _export(table: pd.DataFrame, out: Path) -> None:
-    (table.to_parquet if out.suffix == ".parquet" else table.to_csv)(out, index=False)
+    """Write the tidy table, Parquet or CSV by the suffix, atomically."""
+    write = table.to_parquet if out.suffix == ".parquet" else table.to_csv
+    write_atomic(out, lambda f: write(f, index=False))
     print(f"wrote {out}")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..dataset.folder import Dataset
+from ..dataset.atomic import write_atomic
 from ..errors import DataError
 from . import corpus, estimators, model_io
 
@@ -24,7 +25,7 @@ def cmd_score_model(args) -> int:
     with pd.option_context("display.width", 200, "display.max_colwidth", 50):
         print(table.drop(columns=["thumbnail"]).to_string(index=False))
     if args.out:
-        table.to_csv(args.out, index=False)
+        write_atomic(args.out, lambda f: table.to_csv(f, index=False))
         print(f"wrote {args.out}")
     return 0
 
