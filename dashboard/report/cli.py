@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from ..dataset.atomic import write_atomic
 from ..dataset.folder import Dataset
 from .build import build_report, resolve_sections, resolve_tasks
 from .document import Note, to_html
@@ -16,7 +17,8 @@ def cmd_report(args) -> int:
     ds = Dataset(args.data_dir)
     report = build_report(ds, resolve_tasks(ds, args.tasks), resolve_sections(args.sections),
                           args.title)
-    args.out.write_text(to_html(report), encoding="utf-8")
+    html = to_html(report).encode("utf-8")
+    write_atomic(args.out, lambda f: f.write(html))
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, {len(report.charts)} "
           f"charts, {len(report.tasks)} tasks) in {time.perf_counter() - start:.1f} s")
     for section in report.sections:

@@ -6,6 +6,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..dataset.atomic import write_atomic
+
 # as the browser tests start it: no sandbox (root), no GPU, nothing fetched in the background
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -18,17 +20,24 @@ def chromium() -> str | None:
 
 
 def print_pdf(html_path: Path, pdf_path: Path, timeout: float = 180) -> Path:
-    """Print ``html_path`` to ``pdf_path`` with Chromium; RuntimeError when it cannot."""
+    """Print ``html_path`` to ``pdf_path`` with Chromium; RuntimeError when it cannot.
+
+    Chromium prints into a temporary folder; the PDF then replaces ``pdf_path`` atomically,
+    so an interrupted print never leaves half a PDF under that name."""
     exe = chromium()
     if exe is None:
         raise RuntimeError("no Chromium on this machine: the PDF needs `chromium`")
     with tempfile.TemporaryDirectory() as profile:
+        printed = Path(profile) / "printed.pdf"
         done = subprocess.run(
-            [exe, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf_path}",
+            [exe, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={printed}",
              Path(html_path).resolve().as_uri()],
             capture_output=True, text=True, timeout=timeout)
-    if done.returncode != 0 or not Path(pdf_path).is_file():
-        raise RuntimeError(f"Chromium could not print {html_path}: {done.stderr.strip()[-300:]}")
+        if done.returncode != 0 or not printed.is_file():
+            raise RuntimeError(f"Chromium could not print {html_path}: "
+                               f"{done.stderr.strip()[-300:]}")
+        data = printed.read_bytes()
+    write_atomic(Path(pdf_path), lambda f: f.write(data))
     return Path(pdf_path)
 
 
