@@ -7,9 +7,10 @@ from components import figures_train as figs
 from components.annotation import add_example
 from components.data_source import require_dataset
 from components.export import chart, csv
-from components.formatting import code, plain
+from components.formatting import code, competition_rank, plain, styled
 from components.model_controls import model_controls
 from components.task_picker import task_picker
+from components.theme import task_label
 from components.uploads import kept_upload
 from components.views import lazy_tabs
 from dashboard import DataError
@@ -26,6 +27,10 @@ SHOT_COLUMNS = {
 }
 
 st.title("Search & score")
+st.markdown("Shots of the whole corpus ranked for the task: by the model trained in the sidebar, "
+            "by the task's text, or by likeness to one shot (the higher the score, the more "
+            "likely a match; equal scores share a rank), and every task's score of a shot or of "
+            "your own embeddings.")
 ds = require_dataset()
 task = task_picker(ds, "search")
 source, spec = model_controls(ds, task)
@@ -33,7 +38,9 @@ source, spec = model_controls(ds, task)
 
 def shot_list(table, name: str, key: str, pick: bool = True) -> None:
     """The shots with a CSV download; with ``pick`` (only for tables rendered before the
-    example's input), selecting a row makes it the example of *Query by example*."""
+    example's input), selecting a row makes it the example of *Query by example*. Equal
+    scores share a rank."""
+    table = table.assign(rank=competition_rank(table["score"]))
     event = st.dataframe(table, hide_index=True, width="stretch", column_config=SHOT_COLUMNS,
                          key=f"{key}_table", on_select="rerun" if pick else "ignore",
                          selection_mode="single-row")
@@ -62,8 +69,8 @@ def top_unlabeled() -> None:
     if not run.ok:
         st.warning(plain(f"No model for this choice: {run.reason}"), icon=":material/warning:")
     else:
-        st.caption(f"**{task}** · {spec.describe()} on {source.describe()} · validation AP "
-                   f"{run.quality.ap.mean:.3f}")
+        st.caption(f"**{task_label(task)}** · {spec.describe()} on {source.describe()} · "
+                   f"validation AP {run.quality.ap.mean:.3f}")
         left_out_note()
         args = ds, ds.version(task), task, source, spec  # every corpus-wide number is cached
         cols = st.columns(2)
@@ -87,7 +94,8 @@ def zero_shot_search() -> None:
         st.warning(plain(f"No zero-shot ranking for {task!r}: {problem}."),
                    icon=":material/warning:")
     else:
-        st.caption(f"Shots ranked by cosine similarity to the text embedding of **{task}**.")
+        st.caption("Shots ranked by cosine similarity to the text embedding of "
+                   f"**{task_label(task)}**.")
         left_out_note()
         shot_list(cache.zero_shot_top(ds, ds.version(task), task, 50), f"{task}-zero-shot",
                   "search_dl_zs")
@@ -103,7 +111,10 @@ def query_by_example() -> None:
                         on_change=_keep_example,
                         help="Or select a row in the tables of the first two tabs.").strip()
     try:
-        shot_list(cache.nearest(ds, ds.fingerprint, key, 20), "nearest-shots", "search_dl_nn",
+        near = cache.nearest(ds, ds.fingerprint, key, 21)
+        st.caption(f"The 20 shots most like {code(key)} (cosine similarity of the embeddings); "
+                   "the shot itself is left out.")
+        shot_list(near[near["key"] != key].head(20), "nearest-shots", "search_dl_nn",
                   pick=False)
     except KeyError:
         st.error(f"Shot key: no shot has the key {plain(repr(key))} in shot-data.csv.",
@@ -139,8 +150,12 @@ def your_embeddings() -> None:
                     lambda name, data: uploads.read_embeddings(data, name, ds.dim))
     if x is not None:
         table = runs.score_with_all(cache.every_task_model(ds), x)
+        tasks = list(table.columns)
         table.insert(0, "row", range(len(table)))
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(styled(table, decimals=dict.fromkeys(tasks, 3)), hide_index=True,
+                     width="stretch", column_config={
+                         "row": st.column_config.Column("Row", width=50, pinned=True),
+                         **{t: st.column_config.Column(task_label(t), width=80) for t in tasks}})
         csv("Download the scores (CSV)", table, "scores-by-task.csv", "search_dl_upload")
 
 
@@ -152,7 +167,7 @@ def saved_model() -> None:
         name, cache.saved_model_top(ds, ds.version(task), task, name, data, 50)))
     if given is not None:
         name, best = given
-        st.caption(f"Top unlabeled shots of **{task}** under {code(name)}.")
+        st.caption(f"Top unlabeled shots of **{task_label(task)}** under {code(name)}.")
         shot_list(best, "saved-model-top", "search_dl_saved",
                   pick=False)  # rendered after the example's input: it cannot set it
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from components.formatting import competition_rank
 
 from dashboard import Dataset
 from dashboard.dataset import browse
@@ -153,3 +156,33 @@ def test_train_roc_marks_the_threshold_point(ds):
     assert roc["data"][-1]["name"] == "threshold 0.30"
     recall = float(metrics(at)["Recall"])  # shown with 3 decimals
     assert abs(roc["data"][-1]["y"][0] - recall) < 5e-4
+
+
+def test_search_by_example_leaves_the_shot_out_and_ties_share_a_rank(ds):
+    at = run_page("pages/search.py")
+    at.session_state["search_view"] = "Query by example"
+    at.run()
+    near = at.dataframe[0].value
+    assert ds.shots["key"].iloc[0] not in set(near["key"]) and len(near) == 20
+    assert near["rank"].tolist() == near["score"].rank(method="min", ascending=False).tolist()
+    assert competition_rank(pd.Series([0.9, 0.7, 0.7, 0.1])).tolist() == [1, 2, 2, 4]
+
+
+def test_uploaded_embedding_scores_are_rounded_and_narrow(ds):
+    import io
+
+    import numpy as np
+
+    buf = io.BytesIO()
+    np.save(buf, ds.embeddings[:2])
+    at = run_page("pages/search.py")
+    at.session_state["search_upload"] = ("mine.npy", buf.getvalue())
+    at.session_state["search_view"] = "Your embeddings"
+    at.run()
+    assert not at.exception
+    frame = at.dataframe[-1]
+    columns = json.loads(frame.proto.columns)
+    assert columns[TASK]["width"] == 80 and columns[TASK]["label"] == "car chase"
+    shown = frame.proto.arrow_data.styler.display_values  # the cells as drawn
+    assert f"{frame.value[TASK].iloc[0]:.3f}".encode() in shown
+    assert f"{frame.value[TASK].iloc[0]:.6f}".encode() not in shown
