@@ -14,9 +14,9 @@ from dashboard.dataset import browse
 ds = require_dataset()
 task = task_picker(ds, "browse")
 st.title(f"Browse a task: {task_label(task)}")
-st.caption("One row per labeled shot in a label source of the task, with its label (and each "
-           "annotator's vote where they voted): filter and page them, select rows to search "
-           "Annotate with, and read the positive rate by genre below.")
+st.markdown("One row per labeled shot in a label source of the task, with its label (and each "
+            "annotator's vote where they voted): filter and page them, select rows to search "
+            "Annotate with, and read the positive rate by genre below.")
 st.caption(f"Group: {group_label(ds.group(task))}")
 row = cache.task_table(ds, ds.version()).set_index("task").loc[task]
 if row["error"]:

@@ -9,8 +9,8 @@ from components.links import browse_url
 from components.theme import group_label, task_label
 
 st.title("Video Annotator dataset")
-st.caption("The dataset in figures, then one row per task (click a header to sort, *Open* for "
-           "its shots) and how a task figure spreads within each group: one point per task.")
+st.markdown("The dataset in figures, then one row per task (click a header to sort, *Open* for "
+            "its shots) and how a task figure spreads within each group: one point per task.")
 ds = require_dataset()
 tasks = cache.task_table(ds, ds.version())
 summary = cache.dataset_summary(ds, ds.version())

@@ -186,3 +186,14 @@ def test_uploaded_embedding_scores_are_rounded_and_narrow(ds):
     shown = frame.proto.arrow_data.styler.display_values  # the cells as drawn
     assert f"{frame.value[TASK].iloc[0]:.3f}".encode() in shown
     assert f"{frame.value[TASK].iloc[0]:.6f}".encode() not in shown
+
+
+@pytest.mark.parametrize("page", ["overview", "browse", "agreement", "checkpoints",
+                                  "experiments", "train", "search", "annotate"])
+def test_each_page_opens_with_one_sentence_on_what_it_shows(demo_dir, page):
+    at = run_page(f"pages/{page}.py")
+    children = list(at.main.children.values())
+    kinds = [type(c).__name__ for c in children]
+    intro = children[kinds.index("Title") + 1]
+    assert type(intro).__name__ == "Markdown"
+    assert intro.value.endswith(".") and ". " not in intro.value and len(intro.value) > 80
