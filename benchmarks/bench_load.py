@@ -13,8 +13,9 @@ A click's time is from the click to the finished script run (or fragment run) wi
 stale on screen, measured by the page's own clock (the same wait as bench_browser.py).
 
 First one session goes once round the loop (the shared caches fill, as on a server in use)
-and the server's memory is sampled; then ``--sessions`` sessions loop together for
-``--duration`` seconds, with memory sampled every second. Memory is the resident set of the
+and the server's memory is sampled; then ``--sessions`` sessions, arriving 2 s apart, loop
+together until ``--duration`` seconds after the first arrived, with memory sampled every
+second. Memory is the resident set of the
 server process and all its children. At the end:
 
 - errors: exceptions shown in a page, error messages, runs that never settled, and
@@ -51,6 +52,7 @@ from dashboard.annotate import exchange  # noqa: E402
 from dashboard.annotate.store import open_store  # noqa: E402
 
 LABELS_PER_VISIT = 6  # label clicks per visit of Annotate (a batch is 10: every other visit retrains)
+ARRIVAL_S = 2.0  # the sessions arrive this far apart (people do not open the app in one ms)
 VIEWPORT = {"width": 1400, "height": 1600}
 # In the page: count finished script runs for _SETTLED. Unlike bench_browser's observer this
 # reads every mutation record (attributeOldValue), so a run that starts and ends within one
@@ -288,9 +290,14 @@ async def run(url: str, pid: int, n: int, duration: float, task: str) -> dict:
         sampler = asyncio.create_task(sample_memory(pid, many_mem, stop))
         load_before = os.getloadavg()
         t0 = time.time()
-        await asyncio.gather(*(s.open() for s in sessions))
-        until = time.time() + duration
-        await asyncio.gather(*(s.loop(until, start_at=i) for i, s in enumerate(sessions)))
+        until = t0 + duration
+
+        async def person(i: int, s: Session) -> None:
+            await asyncio.sleep(i * ARRIVAL_S)
+            await s.open()
+            await s.loop(until, start_at=i)
+
+        await asyncio.gather(*(person(i, s) for i, s in enumerate(sessions)))
         elapsed = time.time() - t0
         load_after = os.getloadavg()
         stop.set()
