@@ -97,7 +97,7 @@ if len(diffs):
                                                                     display_text="Open ↗")})
 
 st.header("Across tasks")
-missing = [t for t in ds.tasks if not checkpoints.cache_path(root, ds, t).is_file()]
+missing = [t for t in ds.tasks if cache.checkpoint_aps(ds, t, root) is None]  # or unreadable
 if missing:
     compute_button(f"Compute the {len(missing)} remaining tasks (slow)",
                    "checkpoints_compute_all", lambda: compute(missing))
