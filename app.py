@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components.data_source import current_dataset, data_dir_sidebar
-from components.heap import freeze_after_first_run
+from components.heap import freeze_after_first_run, freeze_before_first_run
 
 st.set_page_config(page_title="Video Annotator dashboard", page_icon=":material/movie:",
                    layout="wide")
@@ -35,5 +35,6 @@ if ds is not None:
         with st.sidebar.expander(f"{len(ds.warnings)} data warnings", icon=":material/warning:"):
             for w in dict.fromkeys(ds.warnings):
                 st.text(str(w))
+freeze_before_first_run(page.url_path)  # the collection after each run walks only
 page.run()
-freeze_after_first_run(page.url_path)  # later runs of the page end without a long GC pause
+freeze_after_first_run(page.url_path)  # what is new (components/heap.py)
