@@ -65,3 +65,17 @@ def test_a_rejected_upload_is_not_kept(good_folder):
     assert any(e.value.startswith("bad.npy: has dimension 7") for e in at.error)
     assert "search_upload" not in at.session_state  # the bytes are dropped
     assert at.session_state["search_upload_version"] == 1  # and the uploader emptied
+
+
+def test_a_garbage_experiment_file_reads_as_not_computed(good_folder):
+    """Defect 1: the AP vs labels page used to show pyarrow's raw exception."""
+    from dashboard import Dataset
+    from dashboard.experiments.experiment1 import Exp1Config
+    from dashboard.experiments.results_cache import ResultsCache
+
+    cache = ResultsCache("experiment1", Dataset(good_folder).fingerprint, Exp1Config())
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    (cache.folder / f"{TASK}.parquet").write_bytes(b"PAR1 and then nothing")
+    at = _page(good_folder, "experiments")
+    assert not at.exception and not at.error
+    assert any("is not computed yet" in i.value for i in at.info)
