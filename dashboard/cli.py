@@ -14,6 +14,7 @@ from .dataset import config
 from .demo import cli as demo_cli
 from .demo import data_dir
 from .annotate.store import StoreError
+from .annotate.workspace import open_workspace
 from .errors import DataError
 from .experiments import cli as experiments_cli
 from .live import cli as live_cli
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         package.add_parsers(group)
         groups.append(group)
     parser.epilog = "\n\n".join(g.describe() for g in groups)
+    parser.set_defaults(open_dataset=open_workspace)  # a data folder + the app-made tasks
     return parser
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .folder import Dataset
 from .summary import dataset_summary, task_table
 from .validate import validate
 
@@ -14,7 +13,7 @@ GROUP = "data folder"
 
 
 def cmd_info(args) -> int:
-    ds = Dataset(args.data_dir)
+    ds = args.open_dataset(args.data_dir)
     tasks = task_table(ds)
     summary = dataset_summary(ds, tasks)
     print(f"{ds.root}  (fingerprint {ds.fingerprint}, "

@@ -40,7 +40,7 @@ def _export(table: pd.DataFrame, out: Path) -> None:
 
 
 def _run(args, experiment: str):
-    ds = Dataset(args.data_dir)
+    ds = args.open_dataset(args.data_dir)
     tasks = _tasks(ds, args.tasks)
     with tqdm(desc=experiment, unit="task") as bar:
         def progress(done, total, task):

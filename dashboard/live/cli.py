@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset.folder import Dataset
 from ..dataset.atomic import write_atomic
 from ..errors import DataError
 from . import corpus, estimators, model_io
 
 
 def cmd_score_model(args) -> int:
-    ds = Dataset(args.data_dir)
+    ds = args.open_dataset(args.data_dir)
     if not args.model.is_file():
         raise DataError(args.model, "file is missing")
     estimator = model_io.load(args.model.read_bytes(), str(args.model), ds.dim)
