@@ -39,7 +39,8 @@ def _band(fig: go.Figure, rows: pd.DataFrame, x: str, color: str, name: str) -> 
     fig.add_trace(go.Scatter(
         x=list(rows[x]) + list(rows[x])[::-1],
         y=list(rows.ap_mean + rows.ap_std) + list(rows.ap_mean - rows.ap_std)[::-1],
-        fill="toself", fillcolor=_rgba(color, 0.10), line={"width": 0}, hoverinfo="skip",
+        mode="lines", fill="toself", fillcolor=_rgba(color, 0.10), line={"width": 0},
+        hoverinfo="skip",
         showlegend=False, legendgroup=name, meta=BAND))
 
 

@@ -21,7 +21,7 @@ from .theme import NEGATIVE as NEG
 from .theme import POSITIVE as POS
 from .theme import group_label, method_color, task_label
 
-_LAYOUT = dict(height=380, legend=dict(orientation="h", y=-0.25))
+_LAYOUT = dict(height=440, legend=dict(orientation="h", y=-0.25))
 MODEL = method_color(VA)  # the model trained here is a Video Annotator classifier
 
 
@@ -141,7 +141,7 @@ def calibration_figure(cal: pd.DataFrame) -> go.Figure:
 def corpus_histogram_figure(hist: pd.DataFrame, threshold: float, title: str,
                             x_title: str = "Model score (probability of positive)") -> go.Figure:
     """Shot counts per score bin over the whole corpus (log scale), with the threshold."""
-    fig = _fig(title, x_title, "Shots (log scale)", yaxis=dict(type="log"))
+    fig = _fig(title, x_title, "Shots (log scale)", yaxis=dict(type="log", dtick=1))
     fig.add_bar(x=(hist["bin_low"] + hist["bin_high"]) / 2, y=hist["shots"],
                 width=hist["bin_high"] - hist["bin_low"], customdata=hist[["bin_low", "bin_high"]],
                 name="shots", marker_color=NEG,
@@ -157,7 +157,7 @@ def genre_share_figure(share: pd.DataFrame, threshold: float) -> go.Figure:
     fig.add_bar(x=share["genre"].map(html.escape), y=share["share"] * 100,
                 customdata=share[["above", "shots"]],
                 marker_color=POS, name="share",
-                hovertemplate="%{x}<br>%{y:.2f}% (%{customdata[0]:,} of %{customdata[1]:,})"
+                hovertemplate="%{x}<br>%{y:.1f}% (%{customdata[0]:,} of %{customdata[1]:,})"
                               "<extra></extra>")
     return fig
 

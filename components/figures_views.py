@@ -27,6 +27,7 @@ from dashboard.method.agreement import STAT_NAMES
 from .theme import (
     NEGATIVE,
     POSITIVE,
+    REFERENCE,
     group_color,
     group_label,
     method_color,
@@ -34,6 +35,8 @@ from .theme import (
 )
 
 RATE_COLUMNS = {"pos_rate", "agreement", "unanimity", "majority_agreement"}
+LINE = "#262730"  # lines that are neither a method nor a group (rates and scores)
+ROLE_COLORS = {"primary": LINE, "secondary": "#a0a0a0"}
 # graph_objects, not plotly.express: express takes 30-40 ms per figure, several times a page
 # rerun's budget
 
@@ -109,10 +112,10 @@ def annotator_bars(table: pd.DataFrame, task: str) -> go.Figure:
     table = table.sort_values("annotator")
     names = _escaped(table["annotator"] + " (" + table["role"] + ")")
     fig = go.Figure([
-        go.Bar(name="Positive rate", x=names, y=table["pos_rate"],
+        go.Bar(name="Positive rate", x=names, y=table["pos_rate"], marker_color=POSITIVE,
                hovertemplate="%{x}<br>positive rate %{y:.1%}<extra></extra>"),
         go.Bar(name="Agreement with majority", x=names, y=table["majority_agreement"],
-               hovertemplate="%{x}<br>agrees with the majority on %{y:.1%} of shots"
+               marker_color=REFERENCE, hovertemplate="%{x}<br>agrees with the majority on %{y:.1%} of shots"
                              "<extra></extra>"),
     ])
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
@@ -184,7 +187,7 @@ def annotator_quality(quality: pd.DataFrame) -> go.Figure:
     """Per annotator over all tasks: agreement with the majority, split by role."""
     fig = go.Figure([go.Box(x=_escaped(g["annotator"]), y=g["majority_agreement"], name=role,
                             text=_labels(g["task"]), boxpoints="all", jitter=0.4, pointpos=0,
-                            customdata=g[["pos_rate"]],
+                            customdata=g[["pos_rate"]], marker_color=ROLE_COLORS.get(role),
                             hovertemplate="%{text}: annotator %{x} agrees with the majority "
                                           "on %{y:.1%}<br>positive rate %{customdata[0]:.1%}"
                                           f"<extra>{role}</extra>")
@@ -203,9 +206,11 @@ def checkpoint_timeline(timeline: pd.DataFrame, task: str) -> go.Figure:
         fig.add_bar(x=timeline["checkpoint"], y=timeline[col], name=col.capitalize(),
                     marker_color=color,
                     hovertemplate=f"checkpoint %{{x}}<br>%{{y:,}} {col}<extra></extra>")
-    for col, name in (("pos_rate", "Positive rate"), ("data_score", "Data diversity score")):
+    for col, name, dash in (("pos_rate", "Positive rate", "dot"),
+                            ("data_score", "Data diversity score", "solid")):
         fig.add_scatter(x=timeline["checkpoint"], y=timeline[col], name=name,
                         mode="lines+markers", secondary_y=True,
+                        line={"color": LINE, "dash": dash},
                         hovertemplate=f"checkpoint %{{x}}<br>{name} %{{y:.2f}}<extra></extra>")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text="Rate or score (0 to 1)", range=[0, 1.05], dtick=0.2,
@@ -244,10 +249,11 @@ def last_vs_best(table: pd.DataFrame) -> go.Figure:
     """Per computed task: AP of the last checkpoint against the best one."""
     t = table.sort_values("best_ap")
     fig = go.Figure()
-    for col, ckpt, name in (("last_ap", "last_checkpoint", "Last checkpoint"),
-                            ("best_ap", "best_checkpoint", "Best checkpoint")):
+    for col, ckpt, name, color in (("last_ap", "last_checkpoint", "Last checkpoint", REFERENCE),
+                                   ("best_ap", "best_checkpoint", "Best checkpoint",
+                                    method_color(VA))):
         fig.add_scatter(x=t[col], y=_labels(t["task"]), mode="markers", name=name,
-                        marker={"size": 10}, customdata=t[[ckpt]],
+                        marker={"size": 10, "color": color}, customdata=t[[ckpt]],
                         hovertemplate=f"%{{y}}<br>{name.lower()} (%{{customdata[0]}}): "
                                       "AP %{x:.3f}<extra></extra>")
     fig.update_xaxes(range=[0, 1.02])

@@ -15,7 +15,7 @@ ds = require_dataset()
 tasks = cache.task_table(ds, ds.version())
 summary = cache.dataset_summary(ds, ds.version())
 
-row = st.container(horizontal=True, gap="large")  # metrics as wide as their labels: no "…"
+row = st.container(horizontal=True, gap="medium")  # metrics as wide as their labels: no "…"
 for label, value, about in (
         ("Shots", f"{summary['shots']:,}", None),
         ("Tasks", f"{summary['tasks']:,}", None),

@@ -5,9 +5,9 @@ import streamlit as st
 from components import cache
 from components import figures_train as figs
 from components.annotation import add_example
-from components.data_source import require_dataset
+from components.data_source import require_dataset, thumbnails_load
 from components.export import chart, csv
-from components.formatting import code, competition_rank, plain, styled
+from components.formatting import PERCENT, code, competition_rank, plain, styled
 from components.model_controls import model_controls
 from components.task_picker import task_picker
 from components.theme import task_label
@@ -39,9 +39,11 @@ source, spec = model_controls(ds, task)
 def shot_list(table, name: str, key: str, pick: bool = True) -> None:
     """The shots with a CSV download; with ``pick`` (only for tables rendered before the
     example's input), selecting a row makes it the example of *Query by example*. Equal
-    scores share a rank."""
+    scores share a rank; thumbnails only where they can load."""
     table = table.assign(rank=competition_rank(table["score"]))
+    shown = [c for c in table.columns if c != "thumbnail" or thumbnails_load(ds.root)]
     event = st.dataframe(table, hide_index=True, width="stretch", column_config=SHOT_COLUMNS,
+                         column_order=shown,
                          key=f"{key}_table", on_select="rerun" if pick else "ignore",
                          selection_mode="single-row")
     rows = event.selection.rows if pick else []
@@ -78,7 +80,7 @@ def top_unlabeled() -> None:
         k = cols[1].slider("Shots to list", 10, 200, 50, 10, key="search_k")
         above, share_above = cache.count_above(*args, threshold)
         st.metric("Shots at or above the threshold", f"{above:,}",
-                  f"{share_above:.2%} of {ds.n_shots:,}", delta_color="off", delta_arrow="off")
+                  f"{PERCENT.format(share_above)} of {ds.n_shots:,}", delta_color="off", delta_arrow="off")
         shot_list(cache.top_unlabeled(*args, k), f"{task}-top-unlabeled", "search_dl_top")
         hist = cache.score_histogram(*args)
         chart(figs.corpus_histogram_figure(hist, threshold, f"Scores of all {ds.n_shots:,} shots"),

@@ -41,7 +41,7 @@ def ap_metric(col, label: str, ap, help: str) -> None:
                delta_color="off", delta_arrow="off", help=help)
 
 
-cols = st.columns(7)
+cols = st.columns([1, 1, 1.3, 1, 1, 1, 1])  # "Random scorer AP" whole at 1400 px
 ap_metric(cols[0], "Model AP", q.ap, "The paper's model quality score: average precision on "
           "the agg validation split, mean ± std over 5 bootstrap resamples")
 cols[1].metric("Positive rate", number(q.no_skill.positive_rate, "{:.3f}"),

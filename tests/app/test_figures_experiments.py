@@ -40,6 +40,7 @@ def test_bands_are_light_and_toggled_by_buttons_and_their_legend_entry():
     for i in bands:
         band, line = fig.data[i], fig.data[i + 1]
         assert band.fillcolor.endswith(",0.1)") and band.legendgroup == line.legendgroup
+        assert band.mode == "lines"  # no markers at the band's corners
     on, off = fig.layout.updatemenus[0].buttons
     assert list(on.args) == [{"visible": True}, tuple(bands)]
     assert list(off.args) == [{"visible": False}, tuple(bands)]
