@@ -22,6 +22,8 @@ PAGES = [
     st.Page("pages/search.py", title="Search & score", icon=":material/search:",
             url_path="search"),
     st.Page("pages/annotate.py", title="Annotate", icon=":material/label:", url_path="annotate"),
+    st.Page("pages/embedding_map.py", title="Embedding map", icon=":material/scatter_plot:",
+            url_path="embedding_map"),
 ]
 
 page = st.navigation(PAGES)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import Dataset
 from dashboard.annotate.store import Store, open_store
-from dashboard.dataset import browse, config, derived, summary
+from dashboard.dataset import browse, config, derived, projection, summary
 from dashboard.experiments import checkpoints, runner, summaries
 from dashboard.experiments.results_cache import ResultsCache
 from dashboard.live import corpus, estimators, model_io, runs
@@ -321,3 +321,12 @@ def every_task_model(ds: Dataset) -> dict:
             models[t] = run.model
     bar.empty()
     return models
+
+
+# --- Embedding map ----------------------------------------------------------------------------
+@st.cache_data(show_spinner="Projecting the task's shots…", max_entries=16)
+def embedding_map(_ds: Dataset, version: str, task: str, method: str,
+                  seed: int) -> projection.EmbeddingMap:
+    """:func:`dashboard.dataset.projection.embedding_map`, kept per (task version, method,
+    seed)."""
+    return projection.embedding_map(_ds, task, method, seed)
