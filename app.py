@@ -24,6 +24,7 @@ PAGES = [
     st.Page("pages/annotate.py", title="Annotate", icon=":material/label:", url_path="annotate"),
     st.Page("pages/embedding_map.py", title="Embedding map", icon=":material/scatter_plot:",
             url_path="embedding_map"),
+    st.Page("pages/report.py", title="Report", icon=":material/description:", url_path="report"),
 ]
 
 page = st.navigation(PAGES)

@@ -39,8 +39,10 @@ def resolve_sections(spec: str = "all") -> list[str]:
 
 def build_report(ds: Dataset, tasks: list[str], sections: list[str], title: str | None = None,
                  created: datetime | None = None) -> Report:
-    """The report of ``tasks`` with ``sections`` (keys of ``SECTIONS``), from the folder and
-    the experiment cache; sections say which tasks have no cached results."""
+    """The report of ``tasks`` with ``sections`` (keys of ``SECTIONS``, shown in its order),
+    from the folder and the experiment cache; sections say which tasks have no cached
+    results."""
+    sections = resolve_sections(",".join(sections))
     data = ReportData(ds, tasks)
     return Report(title or f"Video Annotator results: {ds.root.name}",
                   created or datetime.now(timezone.utc), ds.root.name, ds.fingerprint,
