@@ -92,7 +92,8 @@ with all_tab:
               key="exp_fig9")
         st.subheader("Median AP gain of VA over combined, in points (Table 2)")
         table2 = tables["table2"]
-        st.dataframe(table2.rename(index=group_label).style.format("{:+.1f}"), width="stretch")
+        st.dataframe(table2.rename(index=group_label, columns="n = {:,}".format)
+                     .style.format("{:+.1f}"), width="stretch")
         csv("Table 2 (CSV)", table2, "table2.csv", "exp_table2_csv", index=True)
         chart(task_gain_bars(tables["gains"], tables["gain_n"]), tables["gains"], key="exp_gain")
 
