@@ -10,6 +10,10 @@ in this process, and later collections walk only what was made since:
 - before it, without a collection: the previous run ended with Streamlit's, so little is
   unreachable (about 3,500 objects left by the imports of the process's first run);
 - after it, once its garbage is collected: what the page imported and keeps.
+
+A frozen object that is dropped later (an evicted cache entry, an ended session) is still
+freed by reference counting; only one caught in a reference cycle stays, and only objects
+alive at these two moments per page and process are ever frozen.
 """
 from __future__ import annotations
 
