@@ -140,8 +140,10 @@ def history(store: Store, task: str) -> pd.DataFrame:
 
 def available(ds: Dataset, excluded_keys) -> np.ndarray:
     """Mask of the corpus rows a feed may show: those not in ``excluded_keys`` (the keys
-    labeled or skipped in the task)."""
+    labeled or skipped in the task) whose embedding is usable (no NaN or inf: no model can
+    score it, and a label on it could not be trained on)."""
     mask = np.ones(ds.n_shots, bool)
+    mask[ds.unusable_rows] = False
     rows = ds.rows(sorted(excluded_keys)) if excluded_keys else np.empty(0, np.int64)
     mask[rows[rows >= 0]] = False
     return mask

@@ -2,6 +2,7 @@
 history, the available mask and search queries."""
 from __future__ import annotations
 
+import h5py
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
 
+from dashboard import Dataset
 from dashboard.annotate import loop
 from dashboard.method.labeled import LabeledDataset
 
@@ -247,6 +249,17 @@ def test_available_masks_excluded_keys(ds):
     assert mask.sum() == ds.n_shots - 3
     assert loop.available(ds, [keys[5], keys[5]]).sum() == ds.n_shots - 1
     assert loop.available(ds, {"nope|4"}).all()
+
+
+def test_available_leaves_out_unusable_embeddings(copy_of_demo):
+    with h5py.File(copy_of_demo / "embeddings.h5", "r+") as f:
+        f["embeddings"][3, 5] = np.nan
+        f["embeddings"][8, 0] = np.inf
+    ds = Dataset(copy_of_demo)
+    assert np.flatnonzero(~loop.available(ds, set())).tolist() == [3, 8]
+    scores = np.arange(ds.n_shots, dtype=float)[::-1]  # rows 3 and 8 would be near the top
+    top = loop.feed_batch("top", scores, loop.available(ds, set()), 10, None)
+    assert top.tolist() == [0, 1, 2, 4, 5, 6, 7, 9, 10, 11]
 
 
 def test_feed_batch_search_is_top(ds):
