@@ -20,7 +20,7 @@ import pandas as pd
 from ..dataset.folder import CmpLists, Dataset
 from ..live import corpus
 from ..method.agreement import AggLabels
-from . import feeds
+from . import feeds, loop
 from .database import BASELINES, SECONDARY
 from .store import Store
 
@@ -104,13 +104,14 @@ def draw_baselines(ds: Dataset, store: Store, task: str, n: int, query: np.ndarr
                    seed: int = 0) -> None:
     """Draw the task's two baseline lists of ``n`` shots: ``random``, uniform over the corpus
     (in draw order), and ``zero_shot``, the top ``n`` of the cosine ranking to ``query`` (best
-    first, ties by row)."""
+    first, ties by row); shots without a usable embedding are never drawn."""
     if n < 1:
         raise ValueError(f"baseline size must be at least 1, not {n}")
+    usable = loop.available(ds, ())
     rng = np.random.default_rng([seed, mmh3.hash(task, signed=False)])
-    random_rows = rng.choice(ds.n_shots, size=min(n, ds.n_shots), replace=False)
+    random_rows = feeds.random(None, usable, n, rng)
     scores = corpus.cosine_to(ds.embeddings, corpus.row_norms(ds.embeddings), query)
-    top_rows = feeds.top(scores, np.ones(ds.n_shots, bool), n)
+    top_rows = feeds.top(scores, usable, n)
     keys = ds.shots["key"].to_numpy()
     store.set_baseline(task, "random", keys[random_rows].tolist())
     store.set_baseline(task, "zero_shot", keys[top_rows].tolist())
