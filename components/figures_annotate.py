@@ -11,7 +11,7 @@ from dashboard.experiments.experiment1 import VA
 from .theme import NEGATIVE as NEG
 from .theme import POSITIVE as POS
 from .theme import REFERENCE as DIVERSITY
-from .theme import method_color, task_label
+from .theme import TEMPLATE, method_color, task_label
 
 QUALITY = method_color(VA)
 
@@ -39,7 +39,8 @@ def history_figure(history: pd.DataFrame, task: str, height: int = 320) -> go.Fi
                                                                    "width": 1},
             hovertemplate=f"%{{x}} labels<br>{column} %{{y}}<extra></extra>"),
             secondary_y=True)
-    fig.update_layout(title=f"{task_label(task)}: model quality while labeling", height=height,
+    fig.update_layout(template=TEMPLATE,
+                      title=f"{task_label(task)}: model quality while labeling", height=height,
                       margin={"t": 50, "b": 40}, hovermode="x unified",
                       legend={"orientation": "h", "y": -0.25})
     fig.update_xaxes(title_text="labels (count)")

@@ -19,9 +19,9 @@ from dashboard.live.quality import ThresholdMetrics
 
 from .theme import NEGATIVE as NEG
 from .theme import POSITIVE as POS
-from .theme import group_label, method_color, task_label
+from .theme import TEMPLATE, group_label, method_color, task_label
 
-_LAYOUT = dict(height=440, legend=dict(orientation="h", y=-0.25))
+_LAYOUT = dict(template=TEMPLATE, height=440, legend=dict(orientation="h", y=-0.25))
 MODEL = method_color(VA)  # the model trained here is a Video Annotator classifier
 
 
@@ -165,7 +165,8 @@ def genre_share_figure(share: pd.DataFrame, threshold: float) -> go.Figure:
 def task_scores_figure(ranking: pd.DataFrame, title: str) -> go.Figure:
     """Every task's score of one shot, highest at the top; ``title`` (which names the shot)
     is escaped."""
-    fig = _fig(html.escape(title), "Model score (probability of positive)", "Task", xaxis=dict(range=[0, 1]))
+    fig = _fig(html.escape(title), "Model score (probability of positive)", "Task",
+               xaxis=dict(range=[0, 1]))
     fig.update_layout(height=max(360, 18 * len(ranking) + 120))
     fig.add_bar(x=ranking["score"], y=[task_label(t) for t in ranking["task"]], orientation="h",
                 customdata=[group_label(g) for g in ranking["group"]],

@@ -28,6 +28,7 @@ from .theme import (
     NEGATIVE,
     POSITIVE,
     REFERENCE,
+    TEMPLATE,
     group_color,
     group_label,
     method_color,
@@ -50,7 +51,8 @@ def _labels(tasks) -> list[str]:
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
-    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, height=height)
+    fig.update_layout(template=TEMPLATE, title=title, xaxis_title=x, yaxis_title=y,
+                      height=height)
     return fig
 
 
@@ -115,7 +117,8 @@ def annotator_bars(table: pd.DataFrame, task: str) -> go.Figure:
         go.Bar(name="Positive rate", x=names, y=table["pos_rate"], marker_color=POSITIVE,
                hovertemplate="%{x}<br>positive rate %{y:.1%}<extra></extra>"),
         go.Bar(name="Agreement with majority", x=names, y=table["majority_agreement"],
-               marker_color=REFERENCE, hovertemplate="%{x}<br>agrees with the majority on %{y:.1%} of shots"
+               marker_color=REFERENCE,
+               hovertemplate="%{x}<br>agrees with the majority on %{y:.1%} of shots"
                              "<extra></extra>"),
     ])
     fig.update_yaxes(tickformat=".0%", range=[0, 1])

@@ -1,7 +1,8 @@
 """One look for every chart, on every page and in the report.
 
 ``TEMPLATE`` is a Plotly template registered under that name and made the default when this
-module is imported (figure modules import it, so every figure they build carries it);
+module is imported; the figure modules also name it on every figure, since importing
+Streamlit makes Streamlit's template the default (``test_theme`` checks both);
 ``METHOD_COLORS`` and ``GROUP_COLORS`` give one fixed colour per method and per task group;
 ``task_label`` and ``group_label`` write names as people do ("car chase", "shot types") while
 the ids stay in URLs, files and CSV. Pages draw with ``st.plotly_chart(..., theme=None)``

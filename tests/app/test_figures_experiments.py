@@ -5,8 +5,8 @@ import pandas as pd
 
 from components import figures_experiments as fe
 from components import theme
-from dashboard.experiments.experiment1 import CHECKPOINT, COMBINED, POSITIVE_RATE, VA
 from dashboard.dataset.folder import RANDOM, ZERO_SHOT
+from dashboard.experiments.experiment1 import CHECKPOINT, COMBINED, POSITIVE_RATE, VA
 
 NS = (25, 50, 100, 500, 1000)
 

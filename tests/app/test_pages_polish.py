@@ -9,7 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.formatting import competition_rank
-
 from dashboard import Dataset
 from dashboard.dataset import browse
 

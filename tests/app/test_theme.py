@@ -1,16 +1,14 @@
 """One Plotly template and one colour per method and per group, on every chart."""
-import plotly.graph_objects as go
 import plotly.io as pio
 
 from components import theme
+from dashboard.dataset.folder import RANDOM, ZERO_SHOT
 from dashboard.dataset.tasks import OTHER_GROUP, TASK_GROUPS
 from dashboard.experiments.experiment1 import COMBINED, VA
-from dashboard.dataset.folder import RANDOM, ZERO_SHOT
 
 
-def test_template_is_registered_and_the_default():
-    assert pio.templates.default == theme.TEMPLATE
-    assert go.Figure().layout.template.layout.font.size == 14
+def test_template_is_registered():
+    assert pio.templates[theme.TEMPLATE].layout.font.size == 14
 
 
 def test_one_distinct_colour_per_method_and_per_group():
@@ -29,3 +27,30 @@ def test_names_as_people_write_them():
     assert theme.group_label("shot_types") == "shot types"
     assert theme.group_label("events_actions") == "events and actions"
     assert theme.method_label(VA) == "Video Annotator"
+
+
+def test_every_figure_module_draws_in_the_template_whatever_the_default(monkeypatch):
+    """Importing Streamlit makes its own template the default: figures must not rely on it."""
+    import numpy as np
+    import pandas as pd
+
+    from components import (
+        figures_annotate,
+        figures_experiments,
+        figures_train,
+        figures_views,
+    )
+    from dashboard.live import quality
+
+    monkeypatch.setattr(pio.templates, "default", "plotly")
+    ours = pio.templates[theme.TEMPLATE].layout.font.family
+    y = np.arange(40) < 12
+    shares = pd.DataFrame({"method": [VA] * 2, "n": [25, 50], "share": [0.5, 1], "tasks": 2})
+    history = pd.DataFrame({"labels": [25], "seq": [1], "positives": [5], "negatives": [20],
+                            "quality_mean": [0.5], "quality_std": [0.1], "data_score": [0.3]})
+    rates = pd.DataFrame({"genre": ["drama"], "shots": [4], "positives": [1], "pos_rate": [0.25]})
+    for fig in (figures_views.positive_rate_by_genre(rates, "t", "agg"),
+                figures_train.roc_figure(quality.roc_curve(y, np.linspace(0, 1, 40))),
+                figures_experiments.share_curves(shares, "t", "y"),
+                figures_annotate.history_figure(history, "t")):
+        assert fig.layout.template.layout.font.family == ours
