@@ -1,9 +1,9 @@
 """A 2-D map of a task's labeled shots: their embeddings projected to a plane (PCA), with
 each shot's agg label and agreement, and a sample of the whole corpus in the same plane.
 
-PCA (scikit-learn, ``svd_solver="covariance_eigh"``: one 512 × 512 eigenproblem, exact and
-deterministic) is fitted on the task's agg shots, so the plane is the one that spreads them
-most; the background sample (``seed``) is projected onto it. UMAP is not offered: see the
+PCA (scikit-learn's randomized solver, which finds only the two components: ``seed`` fixes it
+and the background sample) is fitted on the task's agg shots, so the plane is the one that
+spreads them most; the background sample is projected onto it. UMAP is not offered: see the
 README ("Embedding map").
 """
 from __future__ import annotations
@@ -61,7 +61,7 @@ def embedding_map(ds: Dataset, task: str, method: str = "pca", seed: int = 0,
     if method not in METHODS:
         raise ValueError(f"unknown projection {method!r} (one of {', '.join(METHODS)})")
     table = shot_table(ds, task, AGG_SOURCE)
-    pca = PCA(n_components=2, svd_solver="covariance_eigh", random_state=seed)
+    pca = PCA(n_components=2, svd_solver="randomized", random_state=seed)
     xy = pca.fit_transform(ds.vectors(table["key"]))
     n = min(background, ds.n_shots)
     rows = np.sort(np.random.default_rng(seed).choice(ds.n_shots, n, replace=False))

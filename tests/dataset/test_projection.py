@@ -17,7 +17,7 @@ def test_coordinates_are_deterministic_for_a_seed(ds):
     pd.testing.assert_frame_equal(first.background, again.background)
     other = embedding_map(ds, TASK, seed=4, background=1_000)  # another sample, same plane
     assert not np.array_equal(first.background.to_numpy(), other.background.to_numpy())
-    np.testing.assert_allclose(first.points[["x", "y"]], other.points[["x", "y"]])
+    np.testing.assert_allclose(first.points[["x", "y"]], other.points[["x", "y"]], atol=1e-3)
     # PCA of the task's agg shots: centred coordinates, variance shares in decreasing order
     np.testing.assert_allclose(first.points[["x", "y"]].mean(), 0, atol=1e-4)
     assert first.explained[0] >= first.explained[1] > 0
