@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from dashboard.dataset.projection import DISPUTED, UNANIMOUS, EmbeddingMap
 
-from .theme import NEGATIVE, POSITIVE, REFERENCE, task_label
+from .theme import NEGATIVE, POSITIVE, REFERENCE, TEMPLATE, task_label
 
 COLOR_BY = {"label": "Label (agg)", "agreement": "Agreement", "score": "Model score"}
 _CATEGORIES = {"label": ((True, "positive", POSITIVE), (False, "negative", NEGATIVE)),
@@ -58,6 +58,7 @@ def embedding_map(emap: EmbeddingMap, annotators, color_by: str = "label",
                                   {"size": 7, "color": color, "opacity": 0.85}))
     a, b = emap.explained
     fig.update_layout(
+        template=TEMPLATE,
         title=f"{task_label(emap.task)}: {len(points):,} labeled shots by "
               f"{COLOR_BY[color_by].lower()} ({emap.method.upper()})",
         xaxis_title=f"component 1 ({a:.0%} of the variance)",
