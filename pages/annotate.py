@@ -6,12 +6,13 @@ from pathlib import Path
 import streamlit as st
 
 from components.annotation import annotator_sidebar, examples_into, require_store
-from components.data_source import require_dataset
+from components.data_source import require_dataset, thumbnails_load
 from components.export import chart, download
 from components.figures_annotate import history_figure
 from components.formatting import code, plain
 from components.labeling import labeling_area
 from components.team import baselines_section, blind_area, secondaries_section
+from components.theme import task_label
 from dashboard import DataError
 from dashboard.annotate import exchange, feeds, loop, review, team
 from dashboard.annotate.config import state_dir
@@ -35,7 +36,8 @@ st.markdown("Build a task's classifier by labeling: start or continue a task, la
 ds = require_dataset().folder  # the data folder's shots; tasks come from the store
 store = require_store()
 who = annotator_sidebar()
-thumbnails = st.sidebar.toggle("Show thumbnails", value=True, key="annotate_thumbnails",
+thumbnails = st.sidebar.toggle("Show thumbnails", value=thumbnails_load(ds.root),
+                               key="annotate_thumbnails",
                                help="Turn off to work offline (thumbnails load from YouTube).")
 st.caption(plain(f"Labels are saved in {store.name} the moment they are given."))
 
@@ -48,7 +50,7 @@ def start_section() -> None:
     left, right = st.columns(2)
     with left.form("annotate_continue"):
         st.markdown("**Continue a task of the data folder**")
-        task = st.selectbox("Task", ds.tasks, key="annotate_from_task")
+        task = st.selectbox("Task", ds.tasks, key="annotate_from_task", format_func=task_label)
         start = st.radio("Start from", exchange.STARTS, horizontal=True, key="annotate_from",
                          format_func={"checkpoint": "its latest checkpoint", "agg": "its agg "
                                       "labels", "empty": "nothing"}.get)
@@ -94,6 +96,7 @@ with st.expander("Start or switch task", expanded=current not in tasks,
     if tasks:
         pick = st.selectbox("Work on a task of the annotation database", tasks,
                             index=tasks.index(current) if current in tasks else None,
+                            format_func=task_label,
                             key="annotate_pick", placeholder="choose a task")
         if pick and pick != current:
             choose(pick)
