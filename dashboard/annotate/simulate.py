@@ -8,6 +8,10 @@ come from zero-shot search (the task's text embedding; random when it has none) 
 model can be trained; then the feeds take turns, one batch each. Real events and checkpoints
 are written to the store, so the same seed gives the same labels in the same order whatever
 the database.
+
+The store-free pieces are shared: :class:`Session` (which feed and which shots come next),
+:class:`Pool` (a task's candidates and answers) and :func:`fit` (the loop's model) also run
+the feed study (:mod:`.study`) and the demo's primary annotators (:mod:`dashboard.demo`).
 """
 from __future__ import annotations
 
