@@ -50,8 +50,9 @@ class ResultsCache:
         """The task's table, or None when it is not computed: no file, or one that cannot be
         read as this task's table (truncated, not Parquet, other columns or task), which the
         next :meth:`save` replaces."""
+        path = self._path(task)  # an unsafe task name raises here, never reads a path
         try:
-            table = pd.read_parquet(self._path(task))
+            table = pd.read_parquet(path)
         except (OSError, ValueError):  # missing, truncated, garbage (pyarrow's errors are
             return None                # OSError or ValueError subclasses)
         usable = (set(REQUIRED_COLUMNS) <= set(table.columns) and len(table)
