@@ -4,11 +4,12 @@ import functools
 
 import streamlit as st
 
+from components import cache
 from components.data_source import require_dataset
 from components.experiments_compute import compute
 from components.export import download
+from components.theme import group_label, task_label
 from dashboard.report import SECTIONS, build_report, pdf, to_html
-from dashboard.report.inputs import ReportData
 
 # each experiment, its name and the sections that read its results
 EXPERIMENTS = {"experiment1": ("Experiment 1", ("checkpoints", "ap-vs-labels", "experiment2",
@@ -25,18 +26,21 @@ scope = st.segmented_control("Tasks", ["All tasks", "A group", "One task"], defa
                              key="report_scope") or "All tasks"
 if scope == "A group":
     group = st.selectbox("Group", list(dict.fromkeys(ds.group(t) for t in ds.tasks)),
-                         key="report_group")
+                         format_func=group_label, key="report_group")
     tasks = [t for t in ds.tasks if ds.group(t) == group]
 elif scope == "One task":
-    tasks = [st.selectbox("Task", ds.tasks, key="report_task")]
+    tasks = [st.selectbox("Task", ds.tasks, format_func=task_label, key="report_task")]
 else:
     tasks = list(ds.tasks)
 sections = st.multiselect("Sections", list(SECTIONS), default=list(SECTIONS),
                           format_func=lambda k: SECTIONS[k][0], key="report_sections")
 
-data = ReportData(ds, tasks)
 for experiment, (label, readers) in EXPERIMENTS.items():
-    missing = data.missing(experiment) if set(readers) & set(sections) else []
+    if not set(readers) & set(sections):
+        continue
+    cached = cache.experiment_results(ds, experiment, tasks)  # read again only when it changed
+    done = set() if cached is None else set(cached["task"])
+    missing = [t for t in tasks if t not in done]
     if missing:
         st.info(f"{label} is not computed for "
                 f"{len(missing)} of these {len(tasks)} tasks; without it the report says what "
