@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from browser_support import app_server, wait_until_idle
 
+from components.theme import task_label
 from dashboard import Dataset
 from dashboard.dataset import config
 from dashboard.experiments import checkpoints, runner
@@ -75,6 +76,6 @@ def test_first_visit_straight_to_a_page_gets_the_app_shell(browser, demo_dir):
             nav = page.locator('[data-testid="stSidebarNav"]')
             assert "Browse a task" in nav.inner_text()  # app.py's titles, not file names
             assert page.get_by_label("Data folder", exact=True).input_value() == str(demo_dir)
-            assert TASK in page.locator("h1").first.inner_text()
+            assert task_label(TASK) in page.locator("h1").first.inner_text()  # "car chase"
         finally:
             page.close()
