@@ -29,6 +29,17 @@ from .inputs import ReportData
 DETAIL_TASKS = 3  # per-task charts of checkpoints, Experiment 2 and the model up to this many
 THRESHOLD = 0.5  # the operating point of the current model's precision-recall chart
 _AP, _RATE, _GAIN = "{:.3f}", "{:.1%}", "{:+.1f}"
+# the columns the tables show, with their headers
+TASK_HEADERS = {"task": "Task", "group": "Group", "agg": "Agg labels", "positives": "Positives",
+                "pos_rate": "Positive rate", "agreement": "Agreement",
+                "data_score": "Data diversity", "checkpoints": "Checkpoints",
+                "cmp_random": "cmp random", "cmp_zero_shot": "cmp zero-shot"}
+MODEL_HEADERS = {"task": "Task", "group": "Group", "checkpoints": "Checkpoint",
+                 "n_train": "Labels", "n_pos": "Positives", "ap_mean": "AP",
+                 "ap_std": "AP std", "zero_shot_ap": "Zero-shot AP",
+                 "positive_rate": "Positive rate", "random_scorer_ap": "Random scorer AP"}
+CUMULATIVE_HEADERS = {"method": "Method", "median_gain": "Median gain (AP points)",
+                      "tasks": "Tasks"}
 
 
 def _missing(data: ReportData, experiment: str, what: str) -> list[Note]:
@@ -42,8 +53,7 @@ def _missing(data: ReportData, experiment: str, what: str) -> list[Note]:
 def dataset_section(data: ReportData) -> list:
     tasks = data.task_table[data.task_table["error"] == ""]
     summary = dataset_summary(data.ds, tasks)
-    shown = tasks[["task", "group", "agg", "positives", "pos_rate", "agreement", "data_score",
-                   "checkpoints", "cmp_random", "cmp_zero_shot"]]
+    shown = tasks[list(TASK_HEADERS)].rename(columns=TASK_HEADERS)
     return [
         Note(say.dataset(data.ds.root.name, data.ds.n_shots, summary, len(tasks))),
         Chart(figures_views.group_distribution(tasks, "pos_rate",
@@ -51,7 +61,7 @@ def dataset_section(data: ReportData) -> list:
               say.group_extremes(tasks, "pos_rate", "The positive rate", _RATE)),
         Table(shown, "The tasks: agg labels, positives, positive rate, agreement (share of "
               "unanimous shots), data diversity score, checkpoints and cmp list lengths",
-              {"pos_rate": _RATE, "agreement": _RATE, "data_score": "{:.2f}"}),
+              {"Positive rate": _RATE, "Agreement": _RATE, "Data diversity": "{:.2f}"}),
     ]
 
 
@@ -60,10 +70,10 @@ def agreement_section(data: ReportData) -> list:
     return [
         Chart(figures_views.ranked_agreement(table, "unanimity"), say.agreement(table)),
         Table(table[["task", "group", "shots", "pos_rate", *STAT_COLUMNS]]
-              .rename(columns=STAT_NAMES),
+              .rename(columns={**TASK_HEADERS, "shots": "Shots", **STAT_NAMES}),
               "Agreement per task: the paper's unanimity beside the chance-corrected "
               "statistics (— where undefined)",
-              {"pos_rate": _RATE, STAT_NAMES["unanimity"]: _RATE,
+              {TASK_HEADERS["pos_rate"]: _RATE, STAT_NAMES["unanimity"]: _RATE,
                **{STAT_NAMES[c]: _AP for c in STAT_COLUMNS if c != "unanimity"}}),
     ]
 
@@ -107,7 +117,7 @@ def ap_section(data: ReportData) -> list:
         Chart(fx.share_curves(t["va_beats"], "Share of tasks where VA beats each method (Fig 9)",
                               "tasks where VA has the higher AP (%)"),
               say.va_beats(t["va_beats"], table2)),
-        Table(table2.rename(columns=lambda n: f"n = {n:,}").rename_axis("group"),
+        Table(table2.rename(columns=lambda n: f"n = {n:,}").rename_axis("Group"),
               "Median AP gain of Video Annotator over combined, in AP points (Table 2)",
               {f"n = {n:,}": _GAIN for n in table2.columns}, index=True),
         Note(say.table2(table2)),
@@ -130,12 +140,13 @@ def experiment2_section(data: ReportData) -> list:
     cumulative = summaries.cumulative_gain(exp2, exp1)
     lifts = summaries.table3_lifts(exp2, exp1)
     blocks += [
-        Table(table3.rename_axis("process"), "Lift of each decision process's best AP over the "
+        Table(table3.rename(columns={"tasks": "Tasks"}).rename_axis("Process"), "Lift of each decision process's best AP over the "
               "best Video Annotator checkpoint, percentiles across tasks, in AP points (Table 3)",
               {c: _GAIN for c in table3.columns if c != "tasks"}, index=True),
         Note(say.table3(table3, process)),
-        Table(cumulative, "Median AP gain over combined: Experiment 1 at the largest n, plus "
-              "each process's lift", {"median_gain": _GAIN}),
+        Table(cumulative.rename(columns=CUMULATIVE_HEADERS), "Median AP gain over combined: "
+              "Experiment 1 at the largest n, plus each process's lift",
+              {CUMULATIVE_HEADERS["median_gain"]: _GAIN}),
         Note(say.cumulative(cumulative, process)),
         Chart(fx.lift_bars(lifts, process), say.table3(table3, process)),
     ]
@@ -168,12 +179,12 @@ def model_section(data: ReportData) -> list:
     if current.empty:
         return blocks
     blocks += [Note(say.current_models(current)),
-               Table(current.drop(columns=["best_checkpoint", "best_ap"]),
+               Table(current[list(MODEL_HEADERS)].rename(columns=MODEL_HEADERS),
                      "Each task's current model (trained on its newest checkpoint) and its "
                      "quality on the agg validation split",
-                     {c: _AP for c in ("ap_mean", "ap_std", "zero_shot_ap", "positive_rate",
-                                       "random_scorer_ap")}
-                     | {c: "{:,.0f}" for c in ("n_train", "n_pos")})]
+                     {MODEL_HEADERS[c]: _AP for c in ("ap_mean", "ap_std", "zero_shot_ap",
+                                                      "positive_rate", "random_scorer_ap")}
+                     | {MODEL_HEADERS[c]: "{:,.0f}" for c in ("n_train", "n_pos")})]
     if len(data.tasks) <= DETAIL_TASKS:
         for task in current["task"]:
             blocks += _model_detail(data, task)
