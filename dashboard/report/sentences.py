@@ -6,6 +6,9 @@ import math
 
 import pandas as pd
 
+from components.theme import group_label as _group
+from components.theme import task_label as _task
+
 from ..experiments.experiment1 import COMBINED, METHOD_NAMES, VA
 
 
@@ -29,16 +32,17 @@ def dataset(name: str, shots: int, summary: dict, n_tasks: int) -> str:
 def group_extremes(tasks: pd.DataFrame, column: str, label: str, fmt: str) -> str:
     means = tasks.groupby("group")[column].mean().dropna().sort_values()
     if len(means) < 2:
-        return f"{label}: mean {fmt.format(means.iloc[0])} in {means.index[0]}."
-    return (f"{label} is highest in {means.index[-1]} (mean {fmt.format(means.iloc[-1])}) "
-            f"and lowest in {means.index[0]} ({fmt.format(means.iloc[0])}).")
+        return f"{label}: mean {fmt.format(means.iloc[0])} in {_group(means.index[0])}."
+    return (f"{label} is highest in {_group(means.index[-1])} (mean "
+            f"{fmt.format(means.iloc[-1])}) and lowest in {_group(means.index[0])} "
+            f"({fmt.format(means.iloc[0])}).")
 
 
 def agreement(table: pd.DataFrame) -> str:
     u = table.set_index("task")["unanimity"].dropna()
     return (f"All annotators agree on {u.mean():.1%} of a task's shots on average, from "
-            f"{u.min():.1%} ({u.idxmin()}) to {u.max():.1%} ({u.idxmax()}); mean Fleiss' "
-            f"kappa {table['fleiss_kappa'].mean():.2f}, mean Gwet's AC1 "
+            f"{u.min():.1%} ({_task(u.idxmin())}) to {u.max():.1%} ({_task(u.idxmax())}); "
+            f"mean Fleiss' kappa {table['fleiss_kappa'].mean():.2f}, mean Gwet's AC1 "
             f"{table['gwet_ac1'].mean():.2f}.")
 
 
@@ -52,7 +56,7 @@ def checkpoints(current: pd.DataFrame) -> str:
 
 def timeline(table: pd.DataFrame, task: str) -> str:
     first, last = table.iloc[0], table.iloc[-1]
-    return (f"{task} grew from {int(first['size']):,} to {int(last['size']):,} labels over "
+    return (f"{_task(task)} grew from {int(first['size']):,} to {int(last['size']):,} labels over "
             f"{len(table)} checkpoints; positive rate {first['pos_rate']:.1%} at the first, "
             f"{last['pos_rate']:.1%} at the newest.")
 
@@ -60,9 +64,9 @@ def timeline(table: pd.DataFrame, task: str) -> str:
 def checkpoint_aps(aps: pd.DataFrame, task: str) -> str:
     ok = aps.dropna(subset=["ap_mean"])
     if ok.empty:
-        return f"{task}: no checkpoint could be trained."
+        return f"{_task(task)}: no checkpoint could be trained."
     best = ok.loc[ok["ap_mean"].idxmax()]
-    return (f"{task}: AP per checkpoint from {ok['ap_mean'].min():.3f} to "
+    return (f"{_task(task)}: AP per checkpoint from {ok['ap_mean'].min():.3f} to "
             f"{best['ap_mean']:.3f} (checkpoint {int(best['checkpoint'])}); the newest has "
             f"{aps['ap_mean'].iloc[-1]:.3f}.")
 
@@ -89,16 +93,17 @@ def table2(table: pd.DataFrame) -> str:
     by_group = table.drop(index="all")[n].dropna().sort_values()
     if by_group.empty:
         return f"No group has a gain at n = {n:,}."
-    return (f"At n = {n:,} the median gain over combined is largest in {by_group.index[-1]} "
-            f"({by_group.iloc[-1]:+.1f} points) and smallest in {by_group.index[0]} "
-            f"({by_group.iloc[0]:+.1f}); {table.loc['all', n]:+.1f} over all tasks.")
+    return (f"At n = {n:,} the median gain over combined is largest in "
+            f"{_group(by_group.index[-1])} ({by_group.iloc[-1]:+.1f} points) and smallest in "
+            f"{_group(by_group.index[0])} ({by_group.iloc[0]:+.1f}); "
+            f"{table.loc['all', n]:+.1f} over all tasks.")
 
 
 def gains(rows: pd.DataFrame, n: int) -> str:
     g = rows.dropna(subset=["gain"]).set_index("task")["gain"]
     return (f"At n = {n:,} the gain of Video Annotator over combined ranges from "
-            f"{g.min():+.1f} points ({g.idxmin()}) to {g.max():+.1f} ({g.idxmax()}); "
-            f"{int((g > 0).sum())} of {len(g)} tasks gain.")
+            f"{g.min():+.1f} points ({_task(g.idxmin())}) to {g.max():+.1f} "
+            f"({_task(g.idxmax())}); {int((g > 0).sum())} of {len(g)} tasks gain.")
 
 
 def task_curve(table: pd.DataFrame, task: str) -> str:
@@ -106,7 +111,7 @@ def task_curve(table: pd.DataFrame, task: str) -> str:
     ok = table.dropna(subset=["ap_mean"])
     va = ok[ok["method"] == VA]
     if va.empty:
-        return f"{task}: no Video Annotator result ({table['reason'].iloc[0] or 'no AP'})."
+        return f"{_task(task)}: no Video Annotator result ({table['reason'].iloc[0] or 'no AP'})."
     n = va["n"].max()
     at = ok[ok["n"] == n].set_index("method")["ap_mean"]
     ref = ok[ok["n"].isna()].set_index("method")["ap_mean"]
@@ -114,7 +119,7 @@ def task_curve(table: pd.DataFrame, task: str) -> str:
              f"{ref['zero-shot scorer']:.3f} for the zero-shot scorer"
              if "zero-shot scorer" in ref else None,
              f"a positive rate of {ref['positive rate']:.3f}" if "positive rate" in ref else None]
-    return (f"{task}: Video Annotator reaches AP {at[VA]:.3f} at n = {int(n):,}, against "
+    return (f"{_task(task)}: Video Annotator reaches AP {at[VA]:.3f} at n = {int(n):,}, against "
             + ", ".join(p for p in parts if p) + ".")
 
 
@@ -137,10 +142,10 @@ def cumulative(table: pd.DataFrame, process: str) -> str:
 def policy_curves(steps: pd.DataFrame, task: str, va_best: float | None) -> str:
     best = steps.groupby("policy")["ap_mean"].max().dropna()
     if best.empty:
-        return f"{task}: no decision process reached an AP."
+        return f"{_task(task)}: no decision process reached an AP."
     against = ("" if va_best is None or math.isnan(va_best)
                else f", against {va_best:.3f} for the best Video Annotator checkpoint")
-    return (f"{task}: the best decision process, {best.idxmax()}, reaches AP "
+    return (f"{_task(task)}: the best decision process, {best.idxmax()}, reaches AP "
             f"{best.max():.3f}{against}.")
 
 
@@ -148,7 +153,7 @@ def current_models(current: pd.DataFrame) -> str:
     ok = current.dropna(subset=["ap_mean"])
     if len(ok) == 1:
         r = ok.iloc[0]
-        return (f"{r.task}'s current model (checkpoint {int(r.checkpoints)}, {int(r.n_train):,} "
+        return (f"{_task(r.task)}'s current model (checkpoint {int(r.checkpoints)}, {int(r.n_train):,} "
                 f"labels, {int(r.n_pos):,} positive) has AP {r.ap_mean:.3f} ± {r.ap_std:.3f} "
                 f"on the agg validation split, against {r.zero_shot_ap:.3f} for the zero-shot "
                 f"scorer and a positive rate of {r.positive_rate:.3f}.")
@@ -160,7 +165,7 @@ def current_models(current: pd.DataFrame) -> str:
 
 def operating_point(task: str, at, positives: int) -> str:
     """At the chart's threshold: recall and precision of ``at`` (a ``ThresholdMetrics``)."""
-    return (f"{task}: at a score threshold of {at.threshold:.2f} the current model finds "
+    return (f"{_task(task)}: at a score threshold of {at.threshold:.2f} the current model finds "
             f"{at.recall:.0%} of the {positives:,} validation positives with a precision of "
             f"{at.precision:.0%}.")
 

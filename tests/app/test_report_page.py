@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.theme import task_label
 from dashboard import Dataset
 from dashboard.experiments import runner
 
@@ -40,7 +41,7 @@ def test_report_page_computes_what_is_missing_then_builds_the_file(report_cache,
     assert not at.exception
     html = at.session_state["report_html"][1]
     assert re.findall(r'<section id="([^"]+)"', html) == ["dataset", "ap-vs-labels"]
-    assert f"{task}: Video Annotator reaches AP" in html
+    assert f"{task_label(task)}: Video Annotator reaches AP" in html
     assert [d.label for d in at.get("download_button")][0] == "Report (HTML)"
     at.selectbox(key="report_task").set_value("zoom").run()  # another choice: build again
     assert "build again" in " ".join(c.value for c in at.caption)

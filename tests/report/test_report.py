@@ -8,6 +8,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
+from components.theme import task_label
 from dashboard import cli
 from dashboard.experiments import runner, summaries
 from dashboard.experiments.experiment1 import COMBINED, VA
@@ -76,7 +77,8 @@ def test_stated_numbers_equal_the_engine_summaries(cached, ds):
         va = rows[rows["method"] == VA].dropna(subset=["ap_mean"])
         best_n = va["n"].max()
         ap = va.loc[va["n"] == best_n, "ap_mean"].iloc[0]
-        assert f"{task}: Video Annotator reaches AP {ap:.3f} at n = {int(best_n):,}" in text
+        assert (f"{task_label(task)}: Video Annotator reaches AP {ap:.3f} at "
+                f"n = {int(best_n):,}") in text
 
     table3 = summaries.lift_percentiles(exp2, exp1).loc[summaries.HEADLINE_PROCESS]
     assert (f"median lift {table3['p50']:+.1f} AP points over the best Video Annotator "
