@@ -11,6 +11,7 @@ import pandas as pd
 
 from components import figures_experiments as fx
 from components import figures_train, figures_views
+from components.theme import group_label
 
 from ..dataset.summary import dataset_summary
 from ..experiments import checkpoints as cp
@@ -42,6 +43,11 @@ CUMULATIVE_HEADERS = {"method": "Method", "median_gain": "Median gain (AP points
                       "tasks": "Tasks"}
 
 
+def _named(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its ``group`` column as people write it ("shot types")."""
+    return table.assign(group=table["group"].map(group_label))
+
+
 def _missing(data: ReportData, experiment: str, what: str) -> list[Note]:
     tasks = data.missing(experiment)
     if not tasks:
@@ -53,7 +59,7 @@ def _missing(data: ReportData, experiment: str, what: str) -> list[Note]:
 def dataset_section(data: ReportData) -> list:
     tasks = data.task_table[data.task_table["error"] == ""]
     summary = dataset_summary(data.ds, tasks)
-    shown = tasks[list(TASK_HEADERS)].rename(columns=TASK_HEADERS)
+    shown = _named(tasks[list(TASK_HEADERS)]).rename(columns=TASK_HEADERS)
     return [
         Note(say.dataset(data.ds.root.name, data.ds.n_shots, summary, len(tasks))),
         Chart(figures_views.group_distribution(tasks, "pos_rate",
@@ -69,7 +75,7 @@ def agreement_section(data: ReportData) -> list:
     table = data.agreement
     return [
         Chart(figures_views.ranked_agreement(table, "unanimity"), say.agreement(table)),
-        Table(table[["task", "group", "shots", "pos_rate", *STAT_COLUMNS]]
+        Table(_named(table[["task", "group", "shots", "pos_rate", *STAT_COLUMNS]])
               .rename(columns={**TASK_HEADERS, "shots": "Shots", **STAT_NAMES}),
               "Agreement per task: the paper's unanimity beside the chance-corrected "
               "statistics (— where undefined)",
@@ -117,7 +123,8 @@ def ap_section(data: ReportData) -> list:
         Chart(fx.share_curves(t["va_beats"], "Share of tasks where VA beats each method (Fig 9)",
                               "tasks where VA has the higher AP (%)"),
               say.va_beats(t["va_beats"], table2)),
-        Table(table2.rename(columns=lambda n: f"n = {n:,}").rename_axis("Group"),
+        Table(table2.rename(index=group_label, columns=lambda n: f"n = {n:,}")
+              .rename_axis("Group"),
               "Median AP gain of Video Annotator over combined, in AP points (Table 2)",
               {f"n = {n:,}": _GAIN for n in table2.columns}, index=True),
         Note(say.table2(table2)),
@@ -179,7 +186,7 @@ def model_section(data: ReportData) -> list:
     if current.empty:
         return blocks
     blocks += [Note(say.current_models(current)),
-               Table(current[list(MODEL_HEADERS)].rename(columns=MODEL_HEADERS),
+               Table(_named(current[list(MODEL_HEADERS)]).rename(columns=MODEL_HEADERS),
                      "Each task's current model (trained on its newest checkpoint) and its "
                      "quality on the agg validation split",
                      {MODEL_HEADERS[c]: _AP for c in ("ap_mean", "ap_std", "zero_shot_ap",
