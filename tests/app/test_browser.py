@@ -5,6 +5,7 @@ Browser, server and waiting come from tests/app/conftest.py and browser_support.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,37 @@ def test_page_in_browser(browser, server, name, path):
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         assert errors.count() == 0, errors.first.inner_text()
+    finally:
+        page.close()
+
+
+def test_embedding_map_selection_lists_shots_for_annotate(browser, server):
+    """A lasso drawn over part of the map lists some (not all) labeled shots; they can become
+    Annotate's example shots."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    try:
+        page.goto(f"{server}/embedding_map?task={TASK}", wait_until="domcontentloaded")
+        wait_until_idle(page)
+        area = page.locator('[data-testid="stPlotlyChart"] .nsewdrag').first.bounding_box()
+        x, y, w, h = area["x"], area["y"], area["width"], area["height"]
+        lasso = [(x + w * a, y + h * b) for a, b in ((.5, .2), (.95, .2), (.95, .8), (.5, .8),
+                                                     (.5, .2))]
+        page.mouse.move(*lasso[0])
+        page.mouse.down()
+        for point in lasso[1:]:
+            page.mouse.move(*point, steps=8)
+        page.mouse.up()
+        heading = page.get_by_text(re.compile(r"^[\d,]+ selected shots$"))
+        heading.wait_for(timeout=30_000)
+        wait_until_idle(page)
+        picked = int(heading.inner_text().split()[0].replace(",", ""))
+        total = int(re.search(r"([\d,]+) labeled shots", page.locator(".gtitle").first
+                              .text_content()).group(1).replace(",", ""))
+        assert 0 < picked < total
+        page.get_by_role("button", name=re.compile("Search Annotate with these")).click()
+        page.get_by_text("shots will be the examples of Annotate's search").wait_for(
+            timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()
 
