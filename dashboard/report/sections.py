@@ -52,7 +52,8 @@ def _missing(data: ReportData, experiment: str, what: str) -> list[Note]:
     tasks = data.missing(experiment)
     if not tasks:
         return []
-    command = (f"python -m dashboard {experiment} {data.ds.root} --tasks {','.join(tasks)}")
+    chosen = "" if set(tasks) == set(data.ds.tasks) else f" --tasks {','.join(tasks)}"
+    command = f"python -m dashboard {experiment} {data.ds.root}{chosen}"
     return [Note(say.missing(what, tasks, len(data.tasks), command), "missing")]
 
 
