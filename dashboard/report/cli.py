@@ -5,7 +5,6 @@ import time
 from pathlib import Path
 
 from ..dataset.atomic import write_atomic
-from ..dataset.folder import Dataset
 from .build import build_report, resolve_sections, resolve_tasks
 from .document import Note, to_html
 from .pdf import print_pdf
@@ -14,7 +13,7 @@ from .sections import SECTIONS
 
 def cmd_report(args) -> int:
     start = time.perf_counter()
-    ds = Dataset(args.data_dir)
+    ds = args.open_dataset(args.data_dir)  # the folder's tasks and the app-made ones
     report = build_report(ds, resolve_tasks(ds, args.tasks), resolve_sections(args.sections),
                           args.title)
     html = to_html(report).encode("utf-8")
