@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, report, timed  # noqa: E402
-from components.figures_map import embedding_map as map_figure  # noqa: E402
-from dashboard import Dataset, demo  # noqa: E402
-from dashboard.dataset import derived, projection  # noqa: E402
-from dashboard.experiments import runner  # noqa: E402
-from dashboard.report import SECTIONS, build_report, to_html  # noqa: E402
+from benchmarks.common import ROOT, report, timed
+from dashboard import Dataset, demo
+from dashboard.dataset import derived, projection
+from dashboard.experiments import runner
+from dashboard.figures.embedding_map import embedding_map as map_figure
+from dashboard.report import SECTIONS, build_report, to_html
 
 MAP_POINTS = 50_000
 

@@ -38,7 +38,7 @@ def chart(fig: go.Figure, data: pd.DataFrame | None = None, name: str | None = N
     """
     name = _slug(name or (fig.layout.title.text or "chart"))
     key = key or name
-    st.plotly_chart(fig, width="stretch", key=f"{key}-chart", theme=None,  # components.theme
+    st.plotly_chart(fig, width="stretch", key=f"{key}-chart", theme=None,  # dashboard.figures.theme
                     config={"toImageButtonOptions": {"format": "png", "filename": name,
                                                      "scale": 2}})
     row = st.container(horizontal=True)  # buttons keep their width in narrow columns

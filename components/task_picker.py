@@ -4,9 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import Dataset
+from dashboard.figures.theme import group_label, task_label
 
 from .formatting import plain
-from .theme import group_label, task_label
 
 
 def task_picker(ds: Dataset, key: str, container=st.sidebar) -> str:

@@ -1,16 +1,17 @@
 """Annotator agreement: the paper's unanimity beside chance-corrected statistics."""
 import streamlit as st
 
-from components import cache, figures_views
+from components import cache
 from components.data_source import require_dataset
 from components.export import chart
 from components.formatting import number, plain, styled
 from components.links import browse_url
 from components.task_picker import task_picker
-from components.theme import task_label
 from components.views import lazy_tabs
 from dashboard.annotate import team
 from dashboard.dataset import browse
+from dashboard.figures import views as figures_views
+from dashboard.figures.theme import task_label
 from dashboard.method.agreement import STAT_COLUMNS, STAT_NAMES, role_summary
 
 ds = require_dataset()

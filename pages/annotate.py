@@ -8,16 +8,16 @@ import streamlit as st
 from components.annotation import annotator_sidebar, examples_into, require_store
 from components.data_source import require_dataset, thumbnails_load
 from components.export import chart, download
-from components.figures_annotate import history_figure
 from components.formatting import code, plain
 from components.labeling import labeling_area
 from components.team import baselines_section, blind_area, secondaries_section
-from components.theme import task_label
 from dashboard import DataError
 from dashboard.annotate import exchange, feeds, loop, review, team
 from dashboard.annotate.config import state_dir
 from dashboard.annotate.store import StoreError
 from dashboard.dataset.tasks import check_task_name
+from dashboard.figures.annotate import history_figure
+from dashboard.figures.theme import task_label
 
 REVIEW_COLUMNS = {
     "key": "Key", "title": "Title", "label": st.column_config.CheckboxColumn("Positive"),

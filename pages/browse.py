@@ -1,15 +1,16 @@
 """Browse a task: its description and the shots of one label source, filtered and paged."""
 import streamlit as st
 
-from components import cache, figures_views
+from components import cache
 from components.annotation import use_as_examples
 from components.data_source import require_dataset, thumbnails_load
 from components.export import chart, csv
 from components.formatting import PERCENT, plain
 from components.task_picker import task_picker
-from components.theme import group_label, task_label
 from dashboard import DataError
 from dashboard.dataset import browse
+from dashboard.figures import views as figures_views
+from dashboard.figures.theme import group_label, task_label
 
 ds = require_dataset()
 task = task_picker(ds, "browse")

@@ -1,18 +1,19 @@
 """Checkpoints: how a task's labeled set grew, what changed, and the AP of each checkpoint."""
 import streamlit as st
 
-from components import cache, figures_views
+from components import cache
 from components.data_source import require_dataset
 from components.experiments_compute import compute_button
 from components.export import chart
 from components.formatting import number, plain
 from components.links import browse_url
 from components.task_picker import task_picker
-from components.theme import task_label
 from dashboard import DataError
 from dashboard.dataset import config
 from dashboard.dataset.browse import checkpoint_source
 from dashboard.experiments import checkpoints
+from dashboard.figures import views as figures_views
+from dashboard.figures.theme import task_label
 
 ds = require_dataset()
 task = task_picker(ds, "checkpoints")

@@ -2,12 +2,13 @@
 scores lie among the shots; select shots to list them, watch them or search Annotate with them."""
 import streamlit as st
 
-from components import cache, figures_map
+from components import cache
 from components.annotation import MAX_EXAMPLES, use_as_examples
 from components.data_source import require_dataset
 from components.links import browse_url
 from components.task_picker import task_picker
-from components.theme import task_label
+from dashboard.figures import embedding_map as figures_map
+from dashboard.figures.theme import task_label
 from dashboard.live.estimators import ModelSpec
 from dashboard.live.sources import Source
 

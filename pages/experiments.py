@@ -6,7 +6,12 @@ from components import cache
 from components.data_source import require_dataset
 from components.experiments_compute import compute, compute_button
 from components.export import chart, csv
-from components.figures_experiments import (
+from components.formatting import plain
+from components.task_picker import task_picker
+from dashboard.annotate.study import STUDY, median_ap
+from dashboard.experiments.experiment2 import best_checkpoint_ap
+from dashboard.experiments.summaries import HEADLINE_PROCESS
+from dashboard.figures.experiments import (
     ap_vs_labels,
     feed_study_medians,
     feed_study_task,
@@ -15,12 +20,7 @@ from components.figures_experiments import (
     share_curves,
     task_gain_bars,
 )
-from components.formatting import plain
-from components.task_picker import task_picker
-from components.theme import group_label, task_label
-from dashboard.annotate.study import STUDY, median_ap
-from dashboard.experiments.experiment2 import best_checkpoint_ap
-from dashboard.experiments.summaries import HEADLINE_PROCESS
+from dashboard.figures.theme import group_label, task_label
 
 st.title("AP versus number of labels")
 st.markdown("How the average precision of a task's classifier grows with the number of "

@@ -1,12 +1,13 @@
 """Overview: the dataset in figures and the table of its tasks."""
 import streamlit as st
 
-from components import cache, figures_views
+from components import cache
 from components.data_source import require_dataset
 from components.export import chart
 from components.formatting import PERCENT, plain, styled
 from components.links import browse_url
-from components.theme import group_label, task_label
+from dashboard.figures import views as figures_views
+from dashboard.figures.theme import group_label, task_label
 
 st.title("Video Annotator dataset")
 st.markdown("The dataset in figures, then one row per task (click a header to sort, *Open* for "

@@ -8,7 +8,7 @@ from components import cache
 from components.data_source import require_dataset
 from components.experiments_compute import compute
 from components.export import download
-from components.theme import group_label, task_label
+from dashboard.figures.theme import group_label, task_label
 from dashboard.report import SECTIONS, build_report, pdf, to_html
 
 # each experiment, its name and the sections that read its results

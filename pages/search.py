@@ -3,18 +3,18 @@ score a shot or your own embeddings with every task's model."""
 import streamlit as st
 
 from components import cache
-from components import figures_train as figs
 from components.annotation import add_example
 from components.data_source import require_dataset, thumbnails_load
 from components.export import chart, csv
 from components.formatting import PERCENT, code, competition_rank, plain, styled
 from components.model_controls import model_controls
 from components.task_picker import task_picker
-from components.theme import task_label
 from components.uploads import kept_upload
 from components.views import lazy_tabs
 from dashboard import DataError
 from dashboard.experiments.task_fits import text_embedding
+from dashboard.figures import train as figs
+from dashboard.figures.theme import task_label
 from dashboard.live import runs, uploads
 
 SHOT_COLUMNS = {

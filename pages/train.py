@@ -4,14 +4,14 @@ import functools
 import streamlit as st
 
 from components import cache
-from components import figures_train as figs
 from components.data_source import require_dataset
 from components.export import chart, download
 from components.formatting import number, plain
 from components.model_controls import model_controls
 from components.task_picker import task_picker
-from components.theme import task_label
 from components.views import lazy_tabs
+from dashboard.figures import train as figs
+from dashboard.figures.theme import task_label
 from dashboard.live import model_io, quality
 
 st.title("Train & tune")

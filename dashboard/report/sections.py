@@ -1,23 +1,23 @@
 """The report's sections, each a function of :class:`ReportData` to a :class:`Section`.
 
-Charts are the pages' own figure functions (``components/figures_*.py``: plain Plotly, no
+Charts are the pages' own figure functions (:mod:`dashboard.figures`: plain Plotly, no
 Streamlit), so the report and the app draw the same charts in the same colours; numbers come
 from the engine's summaries (``dataset.summary``, ``experiments.summaries``)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
-
-from components import figures_experiments as fx
-from components import figures_train, figures_views
-from components.theme import group_label
 
 from ..dataset.summary import dataset_summary
 from ..experiments import checkpoints as cp
 from ..experiments import summaries
 from ..experiments.experiment1 import CHECKPOINT, NoSkill
 from ..experiments.experiment2 import best_checkpoint_ap
+from ..figures import experiments as fx
+from ..figures import train as figures_train
+from ..figures import views as figures_views
+from ..figures.theme import group_label
 from ..live import quality, runs
 from ..live.estimators import ModelSpec
 from ..live.sources import CHECKPOINT as CHECKPOINT_SOURCE

@@ -6,10 +6,9 @@ import math
 
 import pandas as pd
 
-from components.theme import group_label as _group
-from components.theme import task_label as _task
-
 from ..experiments.experiment1 import COMBINED, METHOD_NAMES, VA
+from ..figures.theme import group_label as _group
+from ..figures.theme import task_label as _task
 
 
 def _tasks(n: int) -> str:

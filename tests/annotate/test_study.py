@@ -8,15 +8,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.figures_experiments import BAND, feed_study_medians, feed_study_task
-from components.theme import task_label
-
 from dashboard import cli
 from dashboard.annotate import study
 from dashboard.annotate.simulate import Plan, simulate
 from dashboard.annotate.store import default_url, open_store
 from dashboard.annotate.study import COLUMNS, STRATEGIES, STUDY, StudyConfig, median_ap
 from dashboard.experiments import runner
+from dashboard.figures.experiments import BAND, feed_study_medians, feed_study_task
+from dashboard.figures.theme import task_label
 
 PAGE = Path(__file__).resolve().parents[2] / "pages" / "experiments.py"
 TASK = "zoom"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from browser_support import app_server, wait_until_idle
 
-from components.theme import task_label
 from dashboard import Dataset
 from dashboard.dataset import config
 from dashboard.experiments import checkpoints, runner
+from dashboard.figures.theme import task_label
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots"

@@ -3,10 +3,10 @@ theme's method colours and names."""
 import numpy as np
 import pandas as pd
 
-from components import figures_experiments as fe
-from components import theme
 from dashboard.dataset.folder import RANDOM, ZERO_SHOT
 from dashboard.experiments.experiment1 import CHECKPOINT, COMBINED, POSITIVE_RATE, VA
+from dashboard.figures import experiments as fe
+from dashboard.figures import theme
 
 NS = (25, 50, 100, 500, 1000)
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from components import figures_train as figs
+from dashboard.figures import train as figs
 from dashboard.live import corpus, quality
 
 

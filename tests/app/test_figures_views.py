@@ -3,12 +3,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components import figures_views as fv
-from components import theme
-from components.theme import group_label, task_label
 from dashboard.dataset import browse, summary
 from dashboard.experiments import checkpoints
 from dashboard.experiments.experiment1 import NoSkill
+from dashboard.figures import theme
+from dashboard.figures import views as fv
+from dashboard.figures.theme import group_label, task_label
 from dashboard.method import agreement
 
 

@@ -9,11 +9,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.formatting import plain
-from components.theme import group_label, task_label
 from dashboard import Dataset
 from dashboard.dataset import browse, config
 from dashboard.dataset.summary import group_summary, task_table
 from dashboard.experiments import checkpoints
+from dashboard.figures.theme import group_label, task_label
 from dashboard.method import agreement
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

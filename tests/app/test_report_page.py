@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.theme import task_label
 from dashboard import Dataset
 from dashboard.experiments import runner
+from dashboard.figures.theme import task_label
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

@@ -7,11 +7,11 @@ from annotate_support import APP, open_annotate
 from annotate_support import run as _run
 from streamlit.testing.v1 import AppTest
 
-from components.theme import task_label
 from dashboard.annotate import team
 from dashboard.annotate.config import store_url
 from dashboard.annotate.store import open_store
 from dashboard.annotate.workspace import MY_TASKS
+from dashboard.figures.theme import task_label
 from tests.annotate.team_support import MINE, copy_task
 
 TASK = "street-rain"

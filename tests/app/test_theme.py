@@ -1,10 +1,10 @@
 """One Plotly template and one colour per method and per group, on every chart."""
 import plotly.io as pio
 
-from components import theme
 from dashboard.dataset.folder import RANDOM, ZERO_SHOT
 from dashboard.dataset.tasks import OTHER_GROUP, TASK_GROUPS
 from dashboard.experiments.experiment1 import COMBINED, VA
+from dashboard.figures import theme
 
 
 def test_template_is_registered():
@@ -34,12 +34,10 @@ def test_every_figure_module_draws_in_the_template_whatever_the_default(monkeypa
     import numpy as np
     import pandas as pd
 
-    from components import (
-        figures_annotate,
-        figures_experiments,
-        figures_train,
-        figures_views,
-    )
+    from dashboard.figures import annotate as figures_annotate
+    from dashboard.figures import experiments as figures_experiments
+    from dashboard.figures import train as figures_train
+    from dashboard.figures import views as figures_views
     from dashboard.live import quality
 
     monkeypatch.setattr(pio.templates, "default", "plotly")

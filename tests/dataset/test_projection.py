@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components.figures_map import embedding_map as map_figure
 from dashboard.dataset.projection import DISPUTED, UNANIMOUS, embedding_map
+from dashboard.figures.embedding_map import embedding_map as map_figure
 
 TASK = "car-chase"
 

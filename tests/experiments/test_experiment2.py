@@ -280,7 +280,7 @@ def test_cli_contract_one_row_per_task_policy_step(demo_dir, tmp_path, monkeypat
 
 
 def test_policy_chart_marks_each_steps_source_and_says_why():
-    from components.figures_experiments import lift_bars, policy_curves
+    from dashboard.figures.experiments import lift_bars, policy_curves
 
     steps = pd.DataFrame(e2.run_steps(
         Pool({"agg": (("x", "a1"), ("a2", "a3")), "zero_shot": (("z1",), ("x", "z2", "z3")),

@@ -194,7 +194,7 @@ def test_median_gain_table():
 
 
 def test_figures_have_titles_axes_and_hover(trained):
-    from components.figures_experiments import (
+    from dashboard.figures.experiments import (
         ap_vs_labels,
         share_curves,
         task_gain_bars,

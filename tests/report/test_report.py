@@ -8,10 +8,10 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from components.theme import task_label
 from dashboard import cli
 from dashboard.experiments import runner, summaries
 from dashboard.experiments.experiment1 import COMBINED, VA
+from dashboard.figures.theme import task_label
 from dashboard.live import runs
 from dashboard.live.estimators import ModelSpec
 from dashboard.live.sources import CHECKPOINT, Source

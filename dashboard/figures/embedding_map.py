@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.dataset.projection import DISPUTED, UNANIMOUS, EmbeddingMap
-
+from ..dataset.projection import DISPUTED, UNANIMOUS, EmbeddingMap
 from .theme import NEGATIVE, POSITIVE, REFERENCE, TEMPLATE, task_label
 
 COLOR_BY = {"label": "Label (agg)", "agreement": "Agreement", "score": "Model score"}

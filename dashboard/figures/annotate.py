@@ -1,13 +1,12 @@
 """Figures of the annotation loop (plain functions returning Plotly figures, in the theme of
-``components.theme``)."""
+:mod:`.theme`)."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.experiments.experiment1 import VA
-
+from ..experiments.experiment1 import VA
 from .theme import NEGATIVE as NEG
 from .theme import POSITIVE as POS
 from .theme import REFERENCE as DIVERSITY

@@ -2,7 +2,7 @@
 
 Plain functions from tidy tables to ``plotly.graph_objects.Figure``: no Streamlit here, so
 they can be tested and exported on their own. Each has a title, axis titles with units and
-hover text, in the template of ``components.theme`` with its group colours and names as
+hover text, in the template of :mod:`.theme` with its group colours and names as
 people write them. Plotly renders some HTML tags in labels, so text read from data files
 (genres, annotator names) is escaped; task names are checked safe names.
 """
@@ -15,15 +15,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.experiments.experiment1 import (
+from ..experiments.experiment1 import (
     POSITIVE_RATE,
     RANDOM_SCORER,
     VA,
     ZERO_SHOT_SCORER,
     NoSkill,
 )
-from dashboard.method.agreement import STAT_NAMES
-
+from ..method.agreement import STAT_NAMES
 from .theme import (
     NEGATIVE,
     POSITIVE,

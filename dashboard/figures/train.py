@@ -1,5 +1,5 @@
 """Figures of the train and search pages: plain functions returning Plotly figures (no
-Streamlit), so they can be tested and exported, in the template of ``components.theme``.
+Streamlit), so they can be tested and exported, in the template of :mod:`.theme`.
 Text from the data (genres) is escaped: Plotly renders a few HTML tags in labels."""
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.experiments.experiment1 import (
+from ..experiments.experiment1 import (
     POSITIVE_RATE,
     RANDOM_SCORER,
     VA,
     ZERO_SHOT_SCORER,
 )
-from dashboard.live.quality import ThresholdMetrics
-
+from ..live.quality import ThresholdMetrics
 from .theme import NEGATIVE as NEG
 from .theme import POSITIVE as POS
 from .theme import TEMPLATE, group_label, method_color, task_label

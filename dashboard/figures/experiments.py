@@ -1,12 +1,12 @@
 """Plotly figures of the experiments (plain functions, no Streamlit: testable, exportable),
-in the template, method colours and names of ``components.theme``."""
+in the template, method colours and names of :mod:`.theme`."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from dashboard.experiments.experiment1 import (
+from ..experiments.experiment1 import (
     CHECKPOINT,
     POSITIVE_RATE,
     RANDOM,
@@ -15,8 +15,7 @@ from dashboard.experiments.experiment1 import (
     ZERO_SHOT,
     ZERO_SHOT_SCORER,
 )
-from dashboard.experiments.experiment2 import CHOICES
-
+from ..experiments.experiment2 import CHOICES
 from .theme import (
     TEMPLATE,
     group_color,

@@ -14,9 +14,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.dataset.folder import RANDOM, ZERO_SHOT
-from dashboard.dataset.tasks import OTHER_GROUP, TASK_GROUPS
-from dashboard.experiments.experiment1 import (
+from ..dataset.folder import RANDOM, ZERO_SHOT
+from ..dataset.tasks import OTHER_GROUP, TASK_GROUPS
+from ..experiments.experiment1 import (
     CHECKPOINT,
     COMBINED,
     POSITIVE_RATE,
