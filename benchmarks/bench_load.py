@@ -56,18 +56,30 @@ ARRIVAL_S = 2.0  # the sessions arrive this far apart (people do not open the ap
 VIEWPORT = {"width": 1400, "height": 1600}
 # In the page: count finished script runs for _SETTLED. Unlike bench_browser's observer this
 # reads every mutation record (attributeOldValue), so a run that starts and ends within one
-# batch of mutations (a fast fragment run) still counts.
+# batch of mutations (a fast fragment run) still counts, and it watches the whole document,
+# so a re-mounted app element (after a reconnect) is still seen.
 _OBSERVE = """() => {
   if (window.__va) return;
   window.__va = {runs: 0};
-  const app = document.querySelector('[data-testid="stApp"]');
   const attr = 'data-test-script-state';
   new MutationObserver((records) => {
     records.forEach((r, i) => {
-      const next = i + 1 < records.length ? records[i + 1].oldValue : app.getAttribute(attr);
+      const later = records.slice(i + 1).find(o => o.target === r.target);
+      const next = later ? later.oldValue : r.target.getAttribute(attr);
       if (r.oldValue !== 'notRunning' && next === 'notRunning') window.__va.runs += 1;
     });
-  }).observe(app, {attributes: true, attributeFilter: [attr], attributeOldValue: true});
+  }).observe(document.documentElement,
+             {attributes: true, subtree: true, attributeFilter: [attr], attributeOldValue: true});
+}"""
+# in the page, when a wait times out: what it was waiting for
+_STATE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  return {state: app && app.getAttribute('data-test-script-state'), runs: window.__va.runs,
+          stale: document.querySelectorAll('[data-stale="true"]').length,
+          skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+          undrawn_charts: charts.filter(c => c.offsetParent !== null
+                                             && !c.querySelector('.main-svg')).length};
 }"""
 # in the page: the shot of CSS key ``css`` is gone (labeled) and the page is idle again
 _LABELED = """(css) => {
@@ -114,7 +126,11 @@ class Session:
             await action()
             await self.page.wait_for_function(js, arg=arg, polling=16, timeout=TIMEOUT_MS)
         except Exception as e:  # Playwright's timeout, or the page closed
-            self.errors.append(f"{self.who} {page_name} {what}: not done ({e})"[:300])
+            state = {}
+            with contextlib.suppress(Exception):  # a closed or crashed page tells nothing
+                state = await self.page.evaluate(_STATE)
+            self.errors.append(f"{self.who} {page_name} {what}: not done "
+                               f"({str(e)[:120]}; page {state}, runs before {runs})")
             await self.screenshot()
             return
         end = await self.page.evaluate("performance.now()")
