@@ -1,7 +1,6 @@
 """Annotate: build a classifier by labeling — start a task, label shots from search and the
 model's feeds, review, retrain; every label is saved in the annotation database at once."""
 import functools
-from pathlib import Path
 
 import streamlit as st
 
@@ -198,13 +197,14 @@ def progress_view() -> None:
     stats = store.stats(task)
     st.dataframe(stats, hide_index=True)
     st.markdown("**Export in the released layout**")
-    out = st.text_input("Folder", value=str(state_dir() / "exports"), key="annotate_export_dir",
-                        help="Writes agg/, checkpoints/ and (once drawn) cmp/{task}.json there.")
+    # a fixed folder on the server: a path typed in the page could overwrite any file there
+    out = state_dir() / "exports" / task
+    st.caption(plain(f"Writes agg/, checkpoints/ and (once drawn) cmp/{task}.json under {out} "
+                     "on the server (or download them below). `python -m dashboard labels "
+                     "export --out DIR` writes them anywhere."))
     if st.button("Export", key="annotate_export", icon=":material/save:"):
         try:
-            if Path(out).expanduser().resolve() == ds.root.resolve():
-                raise ValueError("that is the data folder, which the app never writes")
-            paths = exchange.export_task(store, task, Path(out).expanduser())
+            paths = exchange.export_task(store, task, out)
         except (OSError, ValueError, DataError) as e:
             st.error(plain(f"Cannot export to {out}: {e}"), icon=":material/error:")
         else:
