@@ -5,8 +5,10 @@ import streamlit as st
 from components import cache
 from components.annotation import MAX_EXAMPLES, use_as_examples
 from components.data_source import require_dataset
+from components.formatting import plain
 from components.links import browse_url
 from components.task_picker import task_picker
+from dashboard import DataError
 from dashboard.figures import embedding_map as figures_map
 from dashboard.figures.theme import task_label
 from dashboard.live.estimators import ModelSpec
@@ -22,7 +24,12 @@ st.caption("Each point is one of the task's agg-labeled shots, placed by the two
 color_by = st.segmented_control("Colour by", list(figures_map.COLOR_BY),
                                 format_func=figures_map.COLOR_BY.get, default="label",
                                 key="map_color") or "label"
-emap = cache.embedding_map(ds, ds.version(task), task, "pca", 0)
+try:
+    emap = cache.embedding_map(ds, ds.version(task), task, "pca", 0)
+    annotators = ds.agg_votes(task).annotators
+except DataError as e:  # the task's files or its embeddings: say which, not a traceback
+    st.error(plain(str(e)), icon=":material/error:")
+    st.stop()
 scores = None
 if color_by == "score":
     run = cache.train_run(ds, ds.version(task), task, Source(), ModelSpec())
@@ -33,7 +40,6 @@ if color_by == "score":
     else:
         st.warning(f"No model to colour by: {run.reason}", icon=":material/warning:")
         color_by = "label"
-annotators = ds.agg_votes(task).annotators
 event = st.plotly_chart(figures_map.embedding_map(emap, annotators, color_by, scores),
                         width="stretch", theme=None, key="map_chart", on_select="rerun",
                         selection_mode=("lasso", "box"))
