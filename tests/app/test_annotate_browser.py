@@ -47,6 +47,13 @@ def _poll(check, what: str, timeout_s: float = WAIT_S):
         time.sleep(0.2)
 
 
+def _screenshot(page, name: str) -> None:
+    """Keep what the page showed when a test failed (best effort)."""
+    SHOTS.mkdir(exist_ok=True)
+    with contextlib.suppress(Exception):
+        page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
 def _metrics(page) -> dict[str, str]:
     out = {}
     for m in page.locator('[data-testid="stMetric"]').all():
@@ -134,9 +141,7 @@ def test_labels_by_click_and_shortcut_are_saved_and_survive_a_reload(browser, se
         assert dict(zip(labels["key"], labels["label"])) == expected
         assert page.locator('[data-testid="stException"]').count() == 0
     except BaseException:
-        SHOTS.mkdir(exist_ok=True)
-        with contextlib.suppress(Exception):
-            page.screenshot(path=str(SHOTS / "annotate-browser-failure.png"), full_page=True)
+        _screenshot(page, "annotate-browser-failure.png")
         raise
     finally:
         store.close()
@@ -173,9 +178,7 @@ def test_a_secondary_relabels_blind_by_keyboard(browser, served, ds):
         assert vote["key"] in keys and store.labels("blind-check")["annotator"].eq(WHO).all()
         _poll(lambda: cards.count() == 3, "the voted shot leaves the feed")
     except BaseException:
-        SHOTS.mkdir(exist_ok=True)
-        with contextlib.suppress(Exception):
-            page.screenshot(path=str(SHOTS / "annotate-blind-failure.png"), full_page=True)
+        _screenshot(page, "annotate-blind-failure.png")
         raise
     finally:
         store.close()

@@ -10,8 +10,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from annotate_support import open_annotate
-from annotate_support import run as _run
+from apptest_support import open_annotate
+from apptest_support import run as _run
 from streamlit.testing.v1 import AppTest
 
 from dashboard import Dataset

@@ -2,26 +2,23 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+import apptest_support
 import pandas as pd
 import pytest
+from apptest_support import APP
 from streamlit.testing.v1 import AppTest
 
 from components.formatting import competition_rank
 from dashboard import Dataset
 from dashboard.dataset import browse
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TASK = "car-chase"
 
 
 def run_page(page: str, task: str | None = TASK) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    if task:
-        at.query_params["task"] = task
-    at.switch_page(page)
-    return at.run()
+    """The page on the polish tests' task unless told otherwise."""
+    return apptest_support.run_page(page, task)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
+from apptest_support import APP, run_page
 from streamlit.testing.v1 import AppTest
 
 from components.formatting import plain
@@ -16,17 +16,8 @@ from dashboard.experiments import checkpoints
 from dashboard.figures.theme import group_label, task_label
 from dashboard.method import agreement
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["pages/overview.py", "pages/browse.py", "pages/agreement.py", "pages/checkpoints.py"]
 TASK = "car-chase"
-
-
-def run_page(page: str, task: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    if task:
-        at.query_params["task"] = task
-    at.switch_page(page)
-    return at.run()
 
 
 def shown_count(at: AppTest) -> tuple[int, int]:

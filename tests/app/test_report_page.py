@@ -3,24 +3,13 @@ map page (every colouring)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest_support import run_page
 
 from dashboard import Dataset
 from dashboard.experiments import runner
 from dashboard.figures.theme import task_label
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def run_page(page: str, task: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    if task:
-        at.query_params["task"] = task
-    at.switch_page(page)
-    return at.run()
 
 
 def test_report_page_computes_what_is_missing_then_builds_the_file(report_cache, demo_dir,

@@ -3,8 +3,8 @@ baselines on *Annotate*, and an app-made task on every page beside the folder's 
 from __future__ import annotations
 
 import pytest
-from annotate_support import APP, open_annotate
-from annotate_support import run as _run
+from apptest_support import APP, open_annotate
+from apptest_support import run as _run
 from streamlit.testing.v1 import AppTest
 
 from dashboard.annotate import team

@@ -1,4 +1,5 @@
-"""Opening *Annotate* in AppTest as a named annotator, and running it without an exception."""
+"""AppTest helpers: open a page (with ``?task=``), open *Annotate* as a named annotator, and
+run the app failing the test on any exception."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,6 +14,16 @@ def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def run_page(page: str, task: str | None = None) -> AppTest:
+    """Run ``page`` of the app once (with ``?task=task`` when given); exceptions are left to
+    the caller to check."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    if task:
+        at.query_params["task"] = task
+    at.switch_page(page)
+    return at.run()
 
 
 def open_annotate(who: str, task: str | None = None) -> AppTest:
