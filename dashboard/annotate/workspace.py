@@ -112,9 +112,14 @@ class Workspace:
     def cmp(self, task: str) -> CmpLists:
         if not self.is_app_task(task):
             return self.folder.cmp(task)
+        return self._cached("cmp", task, lambda: self._known_cmp(task))
+
+    def _known_cmp(self, task: str) -> CmpLists:
         lists = team.cmp_lists(self.store, task)
-        return CmpLists(*(tuple(p for p in pairs if self.folder.rows([p[0]])[0] >= 0)
-                          for pairs in (lists.random, lists.zero_shot)))
+        known = [set(self._known(k for k, _ in pairs))
+                 for pairs in (lists.random, lists.zero_shot)]
+        return CmpLists(*(tuple(p for p in pairs if p[0] in ok)
+                          for pairs, ok in zip((lists.random, lists.zero_shot), known)))
 
     def ave(self, task: str) -> LabeledDataset | None:
         return None if self.is_app_task(task) else self.folder.ave(task)
