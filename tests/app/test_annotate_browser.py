@@ -167,6 +167,7 @@ def test_a_secondary_relabels_blind_by_keyboard(browser, served, ds):
         name.fill("bob")
         name.press("Enter")
         _poll(lambda: cards.count() == 4, "four blind shots")
+        wait_until_idle(page, WAIT_S, 0.5)  # the shortcuts are bound once the run settles
         captions = page.locator('[data-testid="stCaptionContainer"]').all_inner_texts()
         assert not [c for c in captions if " · score " in c]
         assert page.locator('[data-testid="stMetric"]').count() == 0
