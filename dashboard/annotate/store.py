@@ -163,6 +163,15 @@ class Store:
         df["created"] = pd.to_datetime(df["created"], utc=True)
         return df
 
+    def labeled_tasks(self) -> list[str]:
+        """Names of the tasks whose primary has given a label (even one deleted since), sorted;
+        one indexed lookup per task, cheap enough for every page run."""
+        e = events.c
+        given = (select(e.id).where(e.task == tasks.c.name, e.role == PRIMARY,
+                                    e.value.in_(("positive", "negative"))).exists())
+        with self._read() as conn:
+            return list(conn.scalars(select(tasks.c.name).where(given).order_by(tasks.c.name)))
+
     def delete_task(self, name: str) -> None:
         """Remove a task with its events, actions and checkpoints (no-op if unknown)."""
         with self._write() as conn:

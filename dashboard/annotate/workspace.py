@@ -27,10 +27,9 @@ MY_TASKS = "my tasks"
 
 
 def app_tasks(store: Store, folder_tasks) -> tuple[str, ...]:
-    """The store's tasks that are not folder tasks and have a label, by name."""
-    stats = store.stats()
+    """The store's tasks that are not folder tasks and have been labeled, by name."""
     taken = set(folder_tasks)
-    return tuple(t for t, n in zip(stats["task"], stats["labels"]) if n > 0 and t not in taken)
+    return tuple(t for t in store.labeled_tasks() if t not in taken)
 
 
 class Workspace:

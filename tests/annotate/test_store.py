@@ -523,6 +523,17 @@ def test_checkpoints_in_order(store):
     assert store.checkpoints("nope") == []
 
 
+def test_labeled_tasks_are_those_a_primary_labeled(store):
+    for name in ("c", "a", "b", "d", "e"):
+        store.create_task(name)
+    store.record("c", ["k1"], "negative", annotator="p")
+    store.record("a", ["k1"], "positive", annotator="p")
+    store.record("a", ["k1"], "delete", annotator="p")  # labeled once: still listed
+    store.record("b", ["k1"], "skip", annotator="p")
+    store.record("d", ["k1"], "positive", annotator="s", role="secondary")
+    assert store.labeled_tasks() == ["a", "c"]
+
+
 def test_stats_by_hand(store):
     store.create_task("t")
     store.create_task("empty")
