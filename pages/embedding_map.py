@@ -25,11 +25,16 @@ color_by = st.segmented_control("Colour by", list(figures_map.COLOR_BY),
                                 format_func=figures_map.COLOR_BY.get, default="label",
                                 key="map_color") or "label"
 try:
+    agg = ds.agg_votes(task)
+    if agg.table.empty:  # e.g. a task made in the app whose secondaries have not voted yet
+        st.info(plain(f"{task_label(task)} has no agg-labeled shot yet: nothing to map."),
+                icon=":material/info:")
+        st.stop()
     emap = cache.embedding_map(ds, ds.version(task), task, "pca", 0)
-    annotators = ds.agg_votes(task).annotators
 except DataError as e:  # the task's files or its embeddings: say which, not a traceback
     st.error(plain(str(e)), icon=":material/error:")
     st.stop()
+annotators = agg.annotators
 scores = None
 if color_by == "score":
     run = cache.train_run(ds, ds.version(task), task, Source(), ModelSpec())

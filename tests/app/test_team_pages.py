@@ -16,7 +16,8 @@ from tests.annotate.team_support import MINE, copy_task
 
 TASK = "street-rain"
 PAGES = ["pages/overview.py", "pages/browse.py", "pages/agreement.py", "pages/checkpoints.py",
-         "pages/experiments.py", "pages/train.py", "pages/search.py"]
+         "pages/experiments.py", "pages/train.py", "pages/search.py", "pages/embedding_map.py",
+         "pages/report.py"]
 
 
 @pytest.fixture
@@ -120,3 +121,20 @@ def test_app_made_task_on_every_page(app_made, page):
         assert task_label(app_made) in set(table["task"])
     if page == "pages/agreement.py":
         assert "Blind re-labeling. S1: " in _texts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_app_made_task_with_an_empty_agg_on_every_page(labeled, page):
+    """TASK's secondary has not voted yet: its agg holds no shot, and every page says so or
+    shows empty figures, never an exception."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["task"] = TASK
+    at.switch_page(page)
+    _run(at)
+    pickers = {s.label: s.value for s in at.sidebar.selectbox}
+    if "Task" in pickers:
+        assert (pickers["Group"], pickers["Task"]) == (MY_TASKS, TASK)
+    if page == "pages/agreement.py":
+        assert "S: 0 done, 6 to do" in _texts(at)
+    if page == "pages/embedding_map.py":
+        assert any("no agg-labeled shot yet" in i.value for i in at.info)
