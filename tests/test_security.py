@@ -39,6 +39,12 @@ def test_config_binds_to_loopback_with_xsrf_and_cors_pinned_on():
     assert config["server"]["enableCORS"] is True
 
 
+def test_config_turns_the_source_watcher_off():
+    """Its walk over every module delays the end of a session's first runs (config.toml)."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none"
+
+
 def _listening(port: int) -> set[str]:
     """The local addresses of the sockets listening on ``port`` (from /proc/net/tcp*)."""
     found = set()
