@@ -8,6 +8,7 @@ from components.experiments_compute import compute, compute_button
 from components.export import chart, csv
 from components.formatting import plain
 from components.task_picker import task_picker
+from components.views import lazy_tabs
 from dashboard.annotate.study import STUDY, median_ap
 from dashboard.experiments.experiment2 import best_checkpoint_ap
 from dashboard.experiments.summaries import HEADLINE_PROCESS
@@ -27,7 +28,6 @@ st.markdown("How the average precision of a task's classifier grows with the num
             "training labels, for Video Annotator against the random, zero-shot and combined "
             "baselines (the paper's Experiments 1 and 2): higher and further left is better.")
 ds = require_dataset()
-one_tab, all_tab, feeds_tab = st.tabs(["One task", "All tasks", "Which feeds help"])
 
 
 def task_results(experiment: str, task: str, result_column: str, button: str, missing: str,
@@ -46,7 +46,8 @@ def task_results(experiment: str, task: str, result_column: str, button: str, mi
     return None
 
 
-with one_tab:
+def one_task() -> None:
+    """The chosen task's Experiment 1 and 2 curves."""
     task = task_picker(ds, "exp", container=st)
     table = task_results("experiment1", task, "ap_mean", "Compute this task",
                          f"Experiment 1 for **{task_label(task)}** is not computed yet (or "
@@ -68,7 +69,9 @@ with one_tab:
                    "Hover a marker for the step's notes (keys left out because the training "
                    "set holds them with the other label, sources found exhausted).")
 
-with all_tab:
+
+def all_tasks() -> None:
+    """The paper's figures and tables over every computed task."""
     exp1 = cache.experiment_results(ds, "experiment1")
     done = 0 if exp1 is None else exp1["task"].nunique()
     st.caption(f"Experiment 1 is cached for {done} of {len(ds.tasks)} tasks.")
@@ -126,7 +129,9 @@ with all_tab:
     elif exp2 is not None:
         st.info("Table 3 compares with Experiment 1: compute it for the same tasks above.")
 
-with feeds_tab:
+
+def feeds() -> None:
+    """The feed study: median AP per strategy, then one task's curves."""
     st.caption("Beyond the paper: the labeling loop simulated on each task's known labels (the "
                "shots outside the validation split) with each strategy, up to 1,000 labels in "
                "batches of 25; the AP is the loop model's (logistic regression at C = 1) on the "
@@ -140,10 +145,16 @@ with feeds_tab:
     if study is not None:
         medians = median_ap(study)
         chart(feed_study_medians(medians), medians, key="feeds_medians")
-    feeds_task = st.selectbox("Task", ds.tasks, index=ds.tasks.index(task),
+    shown = st.query_params.get("task")  # the task of the other tabs, as the URL holds it
+    feeds_task = st.selectbox("Task", ds.tasks,
+                              index=ds.tasks.index(shown) if shown in ds.tasks else 0,
                               format_func=task_label, key="feeds_task")
     rows = task_results(STUDY, feeds_task, "ap_mean", "Compute the feed study for this task",
                         f"The feed study of **{task_label(feeds_task)}** is not computed yet: "
                         "seven strategies of up to 40 batches.", "feeds_compute_one")
     if rows is not None:
         chart(feed_study_task(rows, feeds_task), rows, key="feeds_task_chart")
+
+
+lazy_tabs({"One task": one_task, "All tasks": all_tasks, "Which feeds help": feeds},
+          key="exp_view")

@@ -137,6 +137,7 @@ def test_page_shows_which_feeds_help_and_computes_a_task(ds, fresh_cache, monkey
     runner.run(ds, STUDY, ["zoom"], SMALL)
     at = AppTest.from_file(str(PAGE), default_timeout=120)
     at.query_params["task"] = "zoom"
+    at.session_state["exp_view"] = "Which feeds help"
     at.run()
     assert not at.exception and not at.error
     assert any(f"feed study is cached for 1 of {len(ds.tasks)}" in c.value for c in at.caption)

@@ -75,6 +75,8 @@ def test_ap_vs_labels_offers_every_computed_group(ds, tmp_path, monkeypatch):
     monkeypatch.setenv("VA_CACHE_DIR", str(tmp_path))
     runner.run(ds, "experiment1", ["zoom"])
     at = run_page("pages/experiments.py", "zoom")
+    at.session_state["exp_view"] = "All tasks"
+    at.run()
     assert at.multiselect(key="exp_groups").value == ["motion"]
     runner.run(ds, "experiment1", [TASK])  # the rest computed, here or by the CLI
     at.run()

@@ -81,8 +81,11 @@ def test_cli_runs_caches_and_exports(demo_dir, fresh_cache, tmp_path, capsys):
     assert cli.main(["experiment1", str(demo_dir), "--tasks", "nope"]) == 1
 
 
-def _page() -> AppTest:
-    return AppTest.from_file(str(PAGE), default_timeout=120)
+def _page(view: str = "One task") -> AppTest:
+    """The page, opened on its tab ``view``."""
+    at = AppTest.from_file(str(PAGE), default_timeout=120)
+    at.session_state["exp_view"] = view
+    return at
 
 
 def _steps(task: str = "zoom") -> pd.DataFrame:
@@ -105,14 +108,18 @@ def test_page_renders_from_the_cache_and_computes_on_demand(ds, fresh_cache):
     at.query_params["task"] = "zoom"
     at.run()
     assert not at.exception and not at.error
-    # the task's Experiment 1 and 2 curves, Fig 7, Fig 9, gains per task, UCB lift per task
-    assert len(at.get("plotly_chart")) == 6
+    assert len(at.get("plotly_chart")) == 2  # the task's Experiment 1 and 2 curves
+    at.session_state["exp_view"] = "All tasks"  # drawn only once open
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 4  # Fig 7, Fig 9, gains per task, UCB lift per task
     assert "Experiment 1 is cached for 1 of" in _captions(at)
     assert "Experiment 2 (the authors' seven policies) is cached for 1 of" in _captions(at)
     table3 = at.dataframe[1].value  # Table 3 from the cached steps, the authors' grouping
     assert list(table3.index) == ["round-robin", "UCB (best of c = 0.01, 0.1)"]
     assert "Experiment 1 + 2 (UCB (best of c = 0.01, 0.1))" in set(at.dataframe[2].value.method)
 
+    at.session_state["exp_view"] = "One task"
     at.query_params["task"] = "pan"
     at.run()
     assert not at.exception
@@ -122,6 +129,8 @@ def test_page_renders_from_the_cache_and_computes_on_demand(ds, fresh_cache):
     assert runner.cached(ds, "experiment1", ["pan"]) is not None
     assert not any("Experiment 1 for **pan**" in i.value for i in at.info)
     assert any("Experiment 2 for **pan** is not computed yet" in i.value for i in at.info)
+    at.session_state["exp_view"] = "All tasks"
+    at.run()
     assert "Experiment 1 is cached for 2 of" in _captions(at)
 
 
@@ -153,7 +162,7 @@ def test_page_names_a_broken_file_without_traceback(copy_of_demo, fresh_cache):
 
 def test_page_reruns_read_no_results_and_show_a_new_run(ds, fresh_cache, monkeypatch):
     runner.run(ds, "experiment1", ["zoom"])
-    at = _page()
+    at = _page("All tasks")
     at.query_params["task"] = "zoom"
     at.run()
     assert not at.exception and "1 of" in at.caption[0].value
@@ -207,6 +216,8 @@ def test_page_computes_experiment2_for_a_task_with_the_cli_cache(ds, fresh_cache
     assert cli_table_columns() <= set(steps.columns)
     fig = next(c for c in at.get("plotly_chart") if "decision processes" in c.proto.spec)
     assert "round-robin" in fig.proto.spec and "ucb-0.1" in fig.proto.spec
+    at.session_state["exp_view"] = "All tasks"
+    at.run()
     assert at.button(key="exp2_compute_all")  # the other tasks can be computed from here
 
 
