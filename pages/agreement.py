@@ -108,5 +108,5 @@ def across_tasks() -> None:
     roles_table(quality)
 
 
-lazy_tabs({f"Task: {task_label(task)}": this_task, "Across tasks": across_tasks},
+lazy_tabs({"This task": this_task, "Across tasks": across_tasks},
           key="agreement_view")
