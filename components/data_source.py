@@ -32,11 +32,13 @@ def _demo_with_progress() -> Path:
     return path
 
 
-def _configured_dir() -> str | None:
-    """``--data DIR`` after ``streamlit run app.py --``, else ``VA_DATA_DIR``."""
+def configured_folder() -> str | None:
+    """``--data DIR`` after ``streamlit run serve.py --``, else ``VA_DATA_DIR``, as the data
+    folder box shows it (``~`` expanded); None: the demo."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--data")
-    return parser.parse_known_args(sys.argv[1:])[0].data or os.environ.get(config.DATA_ENV)
+    chosen = parser.parse_known_args(sys.argv[1:])[0].data or os.environ.get(config.DATA_ENV)
+    return str(Path(chosen).expanduser()) if chosen else None
 
 
 def is_demo(path: str | Path) -> bool:
@@ -68,8 +70,7 @@ def data_dir_sidebar() -> str:
     """Render the data-folder input in the sidebar, with a badge when the generated demo is in
     use, and return the chosen folder. An emptied box means the demo, as its help says."""
     if _KEY not in st.session_state:
-        chosen = _configured_dir()
-        st.session_state[_KEY] = str(Path(chosen).expanduser() if chosen else _demo_with_progress())
+        st.session_state[_KEY] = configured_folder() or str(_demo_with_progress())
     elif not st.session_state[_KEY].strip():  # cleared: set before the box is drawn again
         st.session_state[_KEY] = str(_demo_with_progress())
     st.sidebar.text_input("Data folder", key=_KEY,

@@ -40,15 +40,19 @@ def test_page_renders_without_exception(demo_dir, page):
 
 def test_overview_groups_and_browse_links(ds):
     at = run_page("pages/overview.py")
-    frames = [d.value for d in at.dataframe]
-    tasks = next(f for f in frames if "browse" in f.columns)
+    tasks = next(d.value for d in at.dataframe if "browse" in d.value.columns)
     assert tasks.set_index("task").loc[task_label(TASK), "browse"] == f"browse?task={TASK}"
-    groups = next(f for f in frames if "tasks" in f.columns)
+    assert not at.get("plotly_chart")  # the groups' figures: in their tab, drawn once open
+    at.session_state["overview_view"] = "Groups"
+    at.run()
+    groups = next(d.value for d in at.dataframe if "tasks" in d.value.columns)
     expected = group_summary(task_table(ds))
     assert groups["group"].tolist() == expected["group"].map(group_label).tolist()
     assert groups["agreement"].tolist() == pytest.approx(expected["agreement"].tolist())
     at.segmented_control(key="overview_metric").set_value("data_score").run()
-    assert not at.exception
+    assert not at.exception and "Data diversity score" in at.get("plotly_chart")[0].proto.spec
+    at.session_state["overview_view"] = "Tasks"
+    at.run()
     at.pills(key="overview_groups").set_value(["motion", "focus"]).run()
     shown = next(d.value for d in at.dataframe if "browse" in d.value.columns)
     assert set(shown["group"]) == {"motion", "focus"}
