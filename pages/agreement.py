@@ -11,7 +11,6 @@ from components.views import lazy_tabs
 from dashboard.annotate import team
 from dashboard.dataset import browse
 from dashboard.figures import views as figures_views
-from dashboard.figures.theme import task_label
 from dashboard.method.agreement import STAT_COLUMNS, STAT_NAMES, role_summary
 
 ds = require_dataset()
