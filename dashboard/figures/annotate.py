@@ -10,7 +10,7 @@ from ..experiments.experiment1 import VA
 from .theme import NEGATIVE as NEG
 from .theme import POSITIVE as POS
 from .theme import REFERENCE as DIVERSITY
-from .theme import TEMPLATE, method_color, task_label
+from .theme import in_template, method_color, task_label
 
 QUALITY = method_color(VA)
 
@@ -38,7 +38,7 @@ def history_figure(history: pd.DataFrame, task: str, height: int = 320) -> go.Fi
                                                                    "width": 1},
             hovertemplate=f"%{{x}} labels<br>{column} %{{y}}<extra></extra>"),
             secondary_y=True)
-    fig.update_layout(template=TEMPLATE,
+    fig.update_layout(**in_template(),
                       title=f"{task_label(task)}: model quality while labeling", height=height,
                       margin={"t": 50, "b": 40}, hovermode="x unified",
                       legend={"orientation": "h", "y": -0.25})

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..dataset.projection import DISPUTED, UNANIMOUS, EmbeddingMap
-from .theme import NEGATIVE, POSITIVE, REFERENCE, TEMPLATE, task_label
+from .theme import NEGATIVE, POSITIVE, REFERENCE, in_template, task_label
 
 COLOR_BY = {"label": "Label (agg)", "agreement": "Agreement", "score": "Model score"}
 SVG_POINTS = 5_000  # labeled shots drawn as SVG points up to this many, WebGL beyond
@@ -78,7 +78,7 @@ def embedding_map(emap: EmbeddingMap, annotators, color_by: str = "label",
                                   {"size": 7, "color": color, "opacity": 0.85}, webgl))
     a, b = emap.explained
     fig.update_layout(
-        template=TEMPLATE,
+        **in_template(),
         title=f"{task_label(emap.task)}: {len(points):,} labeled shots by "
               f"{COLOR_BY[color_by].lower()} ({emap.method.upper()})",
         xaxis_title=f"component 1 ({a:.0%} of the variance)",

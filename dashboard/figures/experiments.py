@@ -17,9 +17,9 @@ from ..experiments.experiment1 import (
 )
 from ..experiments.experiment2 import CHOICES
 from .theme import (
-    TEMPLATE,
     group_color,
     group_label,
+    in_template,
     method_color,
     method_label,
     task_label,
@@ -102,7 +102,7 @@ def ap_vs_labels(table: pd.DataFrame, task: str) -> go.Figure:
                           annotation_position="bottom right" if method != POSITIVE_RATE
                           else "top left")
     _band_buttons(fig)
-    fig.update_layout(template=TEMPLATE,
+    fig.update_layout(**in_template(),
                       title=f"{task_label(task)}: AP versus number of labels",
                       xaxis={"title": "training labels (count, log scale)",
                              **_count_axis(ok.loc[ok.method.isin(SOURCES), "n"].dropna())},
@@ -121,7 +121,7 @@ def share_curves(shares: pd.DataFrame, title: str, y_title: str) -> go.Figure:
             line={"color": method_color(method)}, customdata=rows[["tasks"]],
             hovertemplate=f"{name}<br>n = %{{x:,}}<br>%{{y:.0%}} of %{{customdata[0]}} tasks"
                           "<extra></extra>"))
-    fig.update_layout(template=TEMPLATE,
+    fig.update_layout(**in_template(),
                       title=title, xaxis={"title": "labels per source (count, log scale)",
                                           **_count_axis(shares["n"])},
                       yaxis={"title": y_title, "tickformat": ".0%", "range": [0, 1.05]})
@@ -136,7 +136,7 @@ def task_gain_bars(gains: pd.DataFrame, n: int) -> go.Figure:
                             hovertemplate=f"%{{y}} ({group_label(group)})<br>"
                                           "gain %{x:+.1f} AP points<extra></extra>")
                      for group, g in rows.groupby("group", sort=False)])
-    fig.update_layout(template=TEMPLATE,
+    fig.update_layout(**in_template(),
                       title=f"AP gain of Video Annotator over combined at n = {n:,} per task",
                       xaxis_title="AP gain (points)", yaxis_title="task",
                       yaxis={"categoryorder": "array",
@@ -176,7 +176,7 @@ def policy_curves(steps: pd.DataFrame, task: str, va_best: float | None = None) 
         fig.add_hline(y=va_best, line_dash="dash", line_color="gray",
                       annotation_text=f"best VA checkpoint {va_best:.3f}",
                       annotation_position="bottom right")
-    fig.update_layout(template=TEMPLATE,
+    fig.update_layout(**in_template(),
                       title=f"{task_label(task)}: decision processes, AP versus labels "
                             "(Experiment 2)",
                       xaxis={"title": "training labels (count)", "tickformat": ","},
@@ -191,7 +191,7 @@ def lift_bars(lifts: pd.DataFrame, process: str) -> go.Figure:
     fig = go.Figure(go.Bar(x=rows.to_numpy(), y=[task_label(t) for t in rows.index],
                            orientation="h", marker_color=method_color(CHECKPOINT),
                            hovertemplate="%{y}<br>lift %{x:+.1f} AP points<extra></extra>"))
-    fig.update_layout(template=TEMPLATE,
+    fig.update_layout(**in_template(),
                       title=f"Lift of {process} over the best Video Annotator checkpoint "
                             "per task",
                       xaxis_title="lift (AP points)", yaxis_title="task",
@@ -222,7 +222,7 @@ def feed_study_medians(medians: pd.DataFrame) -> go.Figure:
             customdata=rows[["tasks"]],
             hovertemplate=f"{strategy}<br>labels: %{{x:,}}<br>median AP %{{y:.3f}} over "
                           "%{customdata[0]} tasks<extra></extra>"))
-    fig.update_layout(template=TEMPLATE,
+    fig.update_layout(**in_template(),
                       title="Which feeds help: median AP over tasks versus number of labels",
                       xaxis={"title": "labels given in the simulated loop (count)",
                              "tickformat": ","},
@@ -247,7 +247,7 @@ def feed_study_task(table: pd.DataFrame, task: str) -> go.Figure:
             hovertemplate=_HOVER.replace("<extra>", "<br>last batch from %{customdata[4]}"
                                                     "<extra>")))
     _band_buttons(fig)
-    fig.update_layout(template=TEMPLATE,
+    fig.update_layout(**in_template(),
                       title=f"{task_label(task)}: which feeds help, AP versus labels",
                       xaxis={"title": "labels given in the simulated loop (count)",
                              "tickformat": ","},

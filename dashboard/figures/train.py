@@ -18,15 +18,15 @@ from ..experiments.experiment1 import (
 from ..live.quality import ThresholdMetrics
 from .theme import NEGATIVE as NEG
 from .theme import POSITIVE as POS
-from .theme import TEMPLATE, group_label, method_color, task_label
+from .theme import group_label, in_template, method_color, task_label
 
-_LAYOUT = dict(template=TEMPLATE, height=440, legend=dict(orientation="h", y=-0.25))
+_LAYOUT = dict(height=440, legend=dict(orientation="h", y=-0.25))
 MODEL = method_color(VA)  # the model trained here is a Video Annotator classifier
 
 
 def _fig(title: str, x: str, y: str, **axes) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, **_LAYOUT)
+    fig.update_layout(title=title, xaxis_title=x, yaxis_title=y, **_LAYOUT, **in_template())
     fig.update_xaxes(**axes.get("xaxis", {}))
     fig.update_yaxes(**axes.get("yaxis", {}))
     return fig

@@ -27,9 +27,9 @@ from .theme import (
     NEGATIVE,
     POSITIVE,
     REFERENCE,
-    TEMPLATE,
     group_color,
     group_label,
+    in_template,
     method_color,
     task_label,
 )
@@ -50,7 +50,7 @@ def _labels(tasks) -> list[str]:
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 420) -> go.Figure:
-    fig.update_layout(template=TEMPLATE, title=title, xaxis_title=x, yaxis_title=y,
+    fig.update_layout(**in_template(), title=title, xaxis_title=x, yaxis_title=y,
                       height=height)
     return fig
 
