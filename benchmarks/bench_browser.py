@@ -11,7 +11,8 @@ its SVG. Per repeat:
 
 - first visit: after the server (re)start, the sidebar link of each page, in turn;
 - second visit: the same links again in the same browser session;
-- interaction: one change per page (task, training source, threshold, feed);
+- interaction: one change per page (task, training source, threshold), timed from the
+  choice itself (the option's click, the key press), not from opening the list;
 - new session: a full page load of each page's URL in a fresh browser context.
 
 Prints p50 / p95 over repeats per (page, measure) and writes ``results/browser.json`` with
@@ -107,27 +108,32 @@ def load(context, url: str) -> float:
     return elapsed
 
 
-def _choose_another(page, label: str, sidebar: bool = True) -> None:
-    """Pick, in the selectbox ``label``, the first option that is not chosen now."""
+def _open_selectbox(page, label: str, sidebar: bool = True) -> None:
+    """Open the selectbox ``label``'s list of options (not timed: a person's choice takes
+    longer than the list's drawing)."""
     scope = page.locator('[data-testid="stSidebar"]') if sidebar else page.locator(
         '[data-testid="stMain"]')
     scope.locator('[data-testid="stSelectbox"]').filter(
         has=page.get_by_text(label, exact=True)).first.click()
+    page.locator('[role="option"]').first.wait_for(timeout=TIMEOUT_MS)
+
+
+def _choose_another(page) -> None:
+    """In the open selectbox, pick the first option that is not chosen now."""
     page.locator('[role="option"]:not([aria-selected="true"])').first.click()
 
 
-def _nudge_slider(page) -> None:
-    page.get_by_role("slider").first.focus()
-    page.keyboard.press("ArrowRight")
-
-
-INTERACTIONS = {  # page -> (what, action(page))
-    "Browse a task": ("change task", lambda p: _choose_another(p, "Task")),
-    "Annotator agreement": ("change task", lambda p: _choose_another(p, "Task")),
-    "Checkpoints": ("change task", lambda p: _choose_another(p, "Task")),
-    "AP vs labels": ("change task", lambda p: _choose_another(p, "Task", sidebar=False)),
-    "Train & tune": ("change source", lambda p: _choose_another(p, "Training source")),
-    "Search & score": ("move the threshold", _nudge_slider),
+INTERACTIONS = {  # page -> (what, prepare(page), the timed action(page))
+    "Browse a task": ("change task", lambda p: _open_selectbox(p, "Task"), _choose_another),
+    "Annotator agreement": ("change task", lambda p: _open_selectbox(p, "Task"),
+                            _choose_another),
+    "Checkpoints": ("change task", lambda p: _open_selectbox(p, "Task"), _choose_another),
+    "AP vs labels": ("change task", lambda p: _open_selectbox(p, "Task", sidebar=False),
+                     _choose_another),
+    "Train & tune": ("change source", lambda p: _open_selectbox(p, "Training source"),
+                     _choose_another),
+    "Search & score": ("move the threshold", lambda p: p.get_by_role("slider").first.focus(),
+                       lambda p: p.keyboard.press("ArrowRight")),
 }
 
 
@@ -164,8 +170,9 @@ def one_repeat(browser, data: Path, task: str) -> dict[tuple[str, str], float]:
                 out[(title, visit)] = timed(page, lambda: nav.get_by_role(
                     "link", name=title).click())
                 if visit == "second visit" and title in INTERACTIONS:
-                    what, act = INTERACTIONS[title]
+                    what, prepare, act = INTERACTIONS[title]
                     print(f"  {title}: {what}", file=sys.stderr)
+                    prepare(page)
                     out[(title, what)] = timed(page, lambda: act(page))
         context.close()
         fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
