@@ -35,22 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-from benchmarks.common import CHROMIUM_ARGS, ROOT, report, serve_app  # noqa: E402
+from benchmarks.common import CHROMIUM_ARGS, OBSERVE_RUNS, ROOT, report, serve_app  # noqa: E402
 
 TIMEOUT_MS = 60_000
 
-# Runs in the page: count finished script runs, so a wait can ask for "a run after the click"
-_OBSERVE = """() => {
-  if (window.__va) return;
-  window.__va = {runs: 0};
-  const app = document.querySelector('[data-testid="stApp"]');
-  let last = app.getAttribute('data-test-script-state');
-  new MutationObserver(() => {
-    const now = app.getAttribute('data-test-script-state');
-    if (last !== 'notRunning' && now === 'notRunning') window.__va.runs += 1;
-    last = now;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
 _SETTLED = """(runs) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -79,7 +67,7 @@ def _settle(page, runs_before: int) -> float:
 def timed(page, action) -> float:
     """Seconds from ``action()`` to the settled page (NaN, reported, when it never settles
     within the bound)."""
-    page.evaluate(_OBSERVE)
+    page.evaluate(OBSERVE_RUNS)
     runs = page.evaluate("window.__va.runs")
     start = page.evaluate("performance.now()")
     try:
@@ -100,7 +88,7 @@ def load(context, url: str) -> float:
     start = time.perf_counter()
     page.goto(url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
     page.wait_for_selector('[data-testid="stApp"]', timeout=TIMEOUT_MS)
-    page.evaluate(_OBSERVE)
+    page.evaluate(OBSERVE_RUNS)
     page.wait_for_function(_SETTLED.replace("window.__va.runs <= runs", "false"), arg=0,
                            polling=16, timeout=TIMEOUT_MS)
     elapsed = time.perf_counter() - start
@@ -155,7 +143,7 @@ def one_repeat(browser, data: Path, task: str) -> dict[tuple[str, str], float]:
         start = time.perf_counter()
         page.goto(f"{url}/?task={task}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
         page.wait_for_selector('[data-testid="stApp"]', timeout=TIMEOUT_MS)
-        page.evaluate(_OBSERVE)
+        page.evaluate(OBSERVE_RUNS)
         page.wait_for_function(_SETTLED.replace("window.__va.runs <= runs", "false"), arg=0,
                                polling=16, timeout=TIMEOUT_MS)
         elapsed = time.perf_counter() - start

@@ -47,30 +47,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from benchmarks.bench_browser import _SETTLED, TIMEOUT_MS  # noqa: E402
-from benchmarks.common import CHROMIUM_ARGS, ROOT, report, serve_app  # noqa: E402
+from benchmarks.common import CHROMIUM_ARGS, OBSERVE_RUNS, ROOT, report, serve_app  # noqa: E402
 from dashboard.annotate import exchange  # noqa: E402
 from dashboard.annotate.store import open_store  # noqa: E402
 
 LABELS_PER_VISIT = 6  # label clicks per visit of Annotate (a batch is 10: every other visit retrains)
 ARRIVAL_S = 2.0  # the sessions arrive this far apart (people do not open the app in one ms)
 VIEWPORT = {"width": 1400, "height": 1600}
-# In the page: count finished script runs for _SETTLED. Unlike bench_browser's observer this
-# reads every mutation record (attributeOldValue), so a run that starts and ends within one
-# batch of mutations (a fast fragment run) still counts, and it watches the whole document,
-# so a re-mounted app element (after a reconnect) is still seen.
-_OBSERVE = """() => {
-  if (window.__va) return;
-  window.__va = {runs: 0};
-  const attr = 'data-test-script-state';
-  new MutationObserver((records) => {
-    records.forEach((r, i) => {
-      const later = records.slice(i + 1).find(o => o.target === r.target);
-      const next = later ? later.oldValue : r.target.getAttribute(attr);
-      if (r.oldValue !== 'notRunning' && next === 'notRunning') window.__va.runs += 1;
-    });
-  }).observe(document.documentElement,
-             {attributes: true, subtree: true, attributeFilter: [attr], attributeOldValue: true});
-}"""
 # in the page, when a wait times out: what it was waiting for
 _STATE = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -118,7 +101,7 @@ class Session:
         """Run ``action()`` and record seconds until the page is settled after a new run, or
         until the in-page predicate ``done = (js, arg)`` holds; an error if that never
         happens, or if the page then shows an exception or an error message."""
-        await self.page.evaluate(_OBSERVE)
+        await self.page.evaluate(OBSERVE_RUNS)
         runs = await self.page.evaluate("window.__va.runs")
         js, arg = done or (_SETTLED, runs)
         start = await self.page.evaluate("performance.now()")
@@ -162,7 +145,7 @@ class Session:
         await self.page.goto(f"{self.url}/annotate?task={self.task}",
                              wait_until="domcontentloaded")
         await self.page.wait_for_selector('[class*="st-key-annotate_positive_"]')  # a batch
-        await self.page.evaluate(_OBSERVE)
+        await self.page.evaluate(OBSERVE_RUNS)
         await self.page.wait_for_function(_SETTLED.replace("window.__va.runs <= runs", "false"),
                                           arg=0, polling=16)
         name = self.page.get_by_role("textbox", name="Your name")

@@ -99,3 +99,22 @@ def serve_app(env: dict[str, str], log: Path | None = None, timeout_s: float = 6
             proc.wait(timeout=10)
         if log:
             out.close()
+
+
+# In the page: count finished script runs (``window.__va.runs``). Every mutation record is
+# read (attributeOldValue), so a run that starts and ends within one batch of mutations (a
+# fast run) still counts, and the whole document is watched, so a re-mounted app element
+# (after a reconnect) is still seen.
+OBSERVE_RUNS = """() => {
+  if (window.__va) return;
+  window.__va = {runs: 0};
+  const attr = 'data-test-script-state';
+  new MutationObserver((records) => {
+    records.forEach((r, i) => {
+      const later = records.slice(i + 1).find(o => o.target === r.target);
+      const next = later ? later.oldValue : r.target.getAttribute(attr);
+      if (r.oldValue !== 'notRunning' && next === 'notRunning') window.__va.runs += 1;
+    });
+  }).observe(document.documentElement,
+             {attributes: true, subtree: true, attributeFilter: [attr], attributeOldValue: true});
+}"""
