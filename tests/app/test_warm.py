@@ -39,6 +39,7 @@ def test_every_module_the_pages_import_is_imported(demo_dir):
     wanted = _page_imports()
     assert len(wanted) > 10 and wanted <= imported
     assert "components.warm" not in imported
+    assert {"sklearn.metrics", "sklearn.model_selection"} <= imported  # the first model's
 
 
 def test_the_configured_folder_is_opened_into_the_sessions_caches(demo_dir, monkeypatch):
