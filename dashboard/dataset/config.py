@@ -8,7 +8,7 @@ from pathlib import Path
 
 DATA_ENV = "VA_DATA_DIR"
 CACHE_ENV = "VA_CACHE_DIR"
-_REPO = Path(__file__).resolve().parent.parent
+_REPO = Path(__file__).resolve().parents[2]  # dashboard/dataset/config.py -> the repo
 
 
 def cache_dir() -> Path:

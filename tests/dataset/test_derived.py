@@ -1,4 +1,6 @@
 """Folder-only tables kept on disk: the same values as computed, healed when broken."""
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -94,3 +96,11 @@ def test_a_shot_copy_of_another_shape_is_not_used(ds, tmp_path):
     ds.shots.drop(columns="genre").to_parquet(path)
     pd.testing.assert_frame_equal(derived.open_dataset(ds.root, ds.fingerprint, tmp_path).shots,
                                   ds.shots)
+
+
+def test_the_cache_folder_defaults_to_the_repos_dot_cache(monkeypatch):
+    """As the README says: ``.cache/`` at the top of the repository (it was dashboard/.cache)."""
+    from dashboard.dataset import config
+
+    monkeypatch.delenv("VA_CACHE_DIR", raising=False)
+    assert config.cache_dir() == Path(__file__).resolve().parents[2] / ".cache"
