@@ -8,6 +8,7 @@ use. Nothing here is required: a session still opens whatever it is given.
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 import time
@@ -67,5 +68,7 @@ def warm() -> None:
     except Exception as e:  # noqa: BLE001 - a server that starts cold beats none
         _LOG.warning("Warm start stopped early: %s", e)
         return
+    gc.collect()  # what opening left behind, then keep the rest out of every later
+    gc.freeze()  # collection's walk, as components/heap.py does around a page's first run
     _LOG.info("Warm start: %d modules imported, data folder %s opened, in %.1f s", len(modules),
               folder or "(demo: at the first visit)", time.perf_counter() - start)
