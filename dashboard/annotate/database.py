@@ -4,6 +4,7 @@ cannot be opened or written. :mod:`.store` is the API over it."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
@@ -177,6 +178,23 @@ def display_name(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def _journal_in_wal(cur, error: type[Exception], patience_s: float = 30) -> None:
+    """Switch the database to WAL. On a new file, processes opening it at once switch together
+    and SQLite answers "locked" at once to all but one (its busy handler does not wait for
+    that switch), so "locked" is retried for ``patience_s``, as the busy timeout would."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except error as err:
+            if "readonly" in str(err):
+                return  # a read-only database not in WAL mode is still readable as it is
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def make_engine(url: URL) -> Engine:
     """The engine; for SQLite, set WAL, full sync, a 30 s busy timeout and foreign keys."""
     if url.get_backend_name() != "sqlite":
@@ -190,11 +208,7 @@ def make_engine(url: URL) -> Engine:
         cur = dbapi_conn.cursor()
         try:
             cur.execute("PRAGMA busy_timeout=30000")
-            try:
-                cur.execute("PRAGMA journal_mode=WAL")
-            except sqlite3.OperationalError as err:
-                if "readonly" not in str(err):
-                    raise  # a read-only database not in WAL mode is still readable as it is
+            _journal_in_wal(cur, sqlite3.OperationalError)
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
         finally:

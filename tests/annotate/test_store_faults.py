@@ -74,3 +74,31 @@ def test_read_only_file_system_then_writable_again(mnt):
     store.record("t", ["k2"], "negative", annotator="a")  # the same Store resumes
     assert _labels(store) == {"k1": True, "k2": False}
     store.close()
+
+
+class _Switching:
+    """A cursor whose WAL switch answers with ``answers`` in turn (an exception, or None)."""
+
+    def __init__(self, *answers):
+        self.answers, self.calls = list(answers), 0
+
+    def execute(self, _sql):
+        self.calls += 1
+        answer = self.answers.pop(0)
+        if answer is not None:
+            raise answer
+
+
+def test_the_wal_switch_waits_out_another_process_switching_a_new_file():
+    from dashboard.annotate.database import _journal_in_wal
+
+    locked = RuntimeError("database is locked")
+    cur = _Switching(locked, locked, None)
+    _journal_in_wal(cur, RuntimeError)
+    assert cur.calls == 3  # retried while locked, done once switched
+    _journal_in_wal(_Switching(RuntimeError("attempt to write a readonly database")),
+                    RuntimeError)  # read-only: used as it is
+    with pytest.raises(RuntimeError, match="disk I/O error"):
+        _journal_in_wal(_Switching(RuntimeError("disk I/O error")), RuntimeError)
+    with pytest.raises(RuntimeError, match="locked"):  # not forever
+        _journal_in_wal(_Switching(*[locked] * 100), RuntimeError, patience_s=0.1)
