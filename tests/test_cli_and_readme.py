@@ -33,7 +33,7 @@ def test_missing_folder_is_a_clear_error(tmp_path, capsys):
 def test_quick_start_has_two_commands_and_ci_runs_the_test_one():
     block = re.search(r"## Quick start\n\n```bash\n(.*?)```", README, re.S).group(1)
     commands = block.strip().splitlines()
-    assert len(commands) == 2 and "streamlit run app.py" in commands[0]
+    assert len(commands) == 2 and "streamlit run serve.py" in commands[0]
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
     # the test command installs the system tools the tests drive with a script that exists
     scripts = re.findall(r"python (scripts/\S+\.py)", commands[1])
