@@ -22,6 +22,7 @@ from .theme import (
     in_template,
     method_color,
     method_label,
+    reference_lines,
     task_label,
 )
 
@@ -91,16 +92,16 @@ def ap_vs_labels(table: pd.DataFrame, task: str) -> go.Figure:
         line={"color": method_color(CHECKPOINT), "width": 3}, marker={"size": 8},
         customdata=[[f"checkpoint {int(r.checkpoint)}", r.n_train, r.n_pos, r.ap_std]
                     for r in rows.itertuples()], hovertemplate=_HOVER))
+    levels = []
     for method, dash, label in ((ZERO_SHOT_SCORER, "dash", "zero-shot scorer AP"),
                                 (RANDOM_SCORER, "dashdot", "random scorer AP"),
                                 (POSITIVE_RATE, "dot", "positive rate")):
         ref = ok[ok.method == method]
         if not ref.empty:
-            r = ref.iloc[0]
-            fig.add_hline(y=r.ap_mean, line_dash=dash, line_color=method_color(method),
-                          annotation_text=f"{label} {r.ap_mean:.3f}",
-                          annotation_position="bottom right" if method != POSITIVE_RATE
-                          else "top left")
+            level = ref.iloc[0].ap_mean
+            levels.append(("y", level, f"{label} {level:.3f}", dash, method_color(method),
+                           "top left" if method == POSITIVE_RATE else "bottom right"))
+    reference_lines(fig, levels)
     _band_buttons(fig)
     fig.update_layout(**in_template(),
                       title=f"{task_label(task)}: AP versus number of labels",
@@ -173,9 +174,8 @@ def policy_curves(steps: pd.DataFrame, task: str, va_best: float | None = None) 
                                  marker={"symbol": symbol, "size": 8, "color": "gray"},
                                  hoverinfo="skip", legendgroup="sources"))
     if va_best is not None and not pd.isna(va_best):
-        fig.add_hline(y=va_best, line_dash="dash", line_color="gray",
-                      annotation_text=f"best VA checkpoint {va_best:.3f}",
-                      annotation_position="bottom right")
+        reference_lines(fig, [("y", va_best, f"best VA checkpoint {va_best:.3f}", "dash",
+                               "gray", "bottom right")])
     fig.update_layout(**in_template(),
                       title=f"{task_label(task)}: decision processes, AP versus labels "
                             "(Experiment 2)",

@@ -104,3 +104,26 @@ def in_template() -> dict:
     is the default, since Plotly applies the default at creation without validating it again
     (naming it costs ~8 ms a figure, a tenth of a chart's build); else its name."""
     return {} if pio.templates.default == TEMPLATE else {"template": TEMPLATE}
+
+
+# add_hline / add_vline's annotation_position -> where the line's label sits
+_CORNERS = {("y", "top right"): {"x": 1, "xanchor": "right", "yanchor": "bottom"},
+            ("y", "bottom right"): {"x": 1, "xanchor": "right", "yanchor": "top"},
+            ("y", "top left"): {"x": 0, "xanchor": "left", "yanchor": "bottom"},
+            ("x", "top right"): {"y": 1, "xanchor": "left", "yanchor": "top"}}
+
+
+def reference_lines(fig: go.Figure, lines) -> go.Figure:
+    """Add labelled lines across the plot in one layout update (``add_hline`` and
+    ``add_vline`` validate the whole layout again for each line). ``lines``: (axis of the
+    level, "x" or "y"; level; label; dash; colour or None; the label's corner, as their
+    ``annotation_position``)."""
+    shapes, notes = list(fig.layout.shapes), list(fig.layout.annotations)
+    for axis, level, text, dash, color, corner in lines:
+        across = "x" if axis == "y" else "y"
+        span = {f"{across}ref": f"{across} domain", f"{across}0": 0, f"{across}1": 1}
+        shapes.append({"type": "line", **span, f"{axis}ref": axis, f"{axis}0": level,
+                       f"{axis}1": level, "line": {"dash": dash, "color": color}})
+        notes.append({"text": text, "showarrow": False, f"{axis}ref": axis, axis: level,
+                      f"{across}ref": f"{across} domain", **_CORNERS[(axis, corner)]})
+    return fig.update_layout(shapes=shapes, annotations=notes)

@@ -18,7 +18,7 @@ from ..experiments.experiment1 import (
 from ..live.quality import ThresholdMetrics
 from .theme import NEGATIVE as NEG
 from .theme import POSITIVE as POS
-from .theme import group_label, in_template, method_color, task_label
+from .theme import group_label, in_template, method_color, reference_lines, task_label
 
 _LAYOUT = dict(height=440, legend=dict(orientation="h", y=-0.25))
 MODEL = method_color(VA)  # the model trained here is a Video Annotator classifier
@@ -121,7 +121,8 @@ def score_histogram_figure(scores: pd.DataFrame, threshold: float) -> go.Figure:
                           xbins=dict(start=0, end=1, size=0.025),
                           hovertemplate="score %{x}<br>%{y:,} shots<extra>" + label + "</extra>")
     fig.update_layout(barmode="group", bargap=0.1)
-    fig.add_vline(x=threshold, line_dash="dot", annotation_text=f"threshold {threshold:.2f}")
+    reference_lines(fig, [("x", threshold, f"threshold {threshold:.2f}", "dot", None,
+                           "top right")])
     return fig
 
 
@@ -146,7 +147,8 @@ def corpus_histogram_figure(hist: pd.DataFrame, threshold: float, title: str,
                 name="shots", marker_color=NEG,
                 hovertemplate="score %{customdata[0]:.2f}–%{customdata[1]:.2f}<br>"
                               "%{y:,} shots<extra></extra>")
-    fig.add_vline(x=threshold, line_dash="dot", annotation_text=f"threshold {threshold:.2f}")
+    reference_lines(fig, [("x", threshold, f"threshold {threshold:.2f}", "dot", None,
+                           "top right")])
     return fig
 
 

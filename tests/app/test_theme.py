@@ -1,5 +1,6 @@
 """One Plotly template and one colour per method and per group, on every chart."""
 import plotly.io as pio
+import pytest
 
 from dashboard.dataset.folder import RANDOM, ZERO_SHOT
 from dashboard.dataset.tasks import OTHER_GROUP, TASK_GROUPS
@@ -52,3 +53,19 @@ def test_every_figure_module_draws_in_the_template_whatever_the_default(monkeypa
                 figures_experiments.share_curves(shares, "t", "y"),
                 figures_annotate.history_figure(history, "t")):
         assert fig.layout.template.layout.font.family == ours
+
+
+@pytest.mark.parametrize("axis, corner", [("y", "top right"), ("y", "bottom right"),
+                                          ("y", "top left"), ("x", "top right")])
+def test_reference_lines_are_plotlys_own_level_lines(axis, corner):
+    """The same shape and label as add_hline / add_vline, in one layout update."""
+    import plotly.graph_objects as go
+
+    ours, plotly_s = (go.Figure(go.Scatter(x=[0, 1], y=[0, 1])) for _ in range(2))
+    theme.reference_lines(ours, [(axis, 0.3, "level 0.300", "dash", "gray", corner)])
+    add = plotly_s.add_hline if axis == "y" else plotly_s.add_vline
+    add(0.3, line_dash="dash", line_color="gray", annotation_text="level 0.300",
+        annotation_position=corner)
+    assert ours.layout.shapes[0].to_plotly_json() == plotly_s.layout.shapes[0].to_plotly_json()
+    assert (ours.layout.annotations[0].to_plotly_json()
+            == plotly_s.layout.annotations[0].to_plotly_json())
