@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-from benchmarks.common import CHROMIUM_ARGS, OBSERVE_RUNS, ROOT, report, serve_app  # noqa: E402
+from benchmarks.common import CHROMIUM_ARGS, OBSERVE_RUNS, PAGE_STATE, ROOT, report, serve_app  # noqa: E402
 
 TIMEOUT_MS = 60_000
 
@@ -60,7 +60,7 @@ def _settle(page, runs_before: int) -> float:
         shot = ROOT / "screenshots" / "bench-browser-timeout.png"
         shot.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(shot))
-        raise TimeoutError(str(e).splitlines()[0]) from None
+        raise TimeoutError(f"{str(e).splitlines()[0]} {page.evaluate(PAGE_STATE)}") from None
     return page.evaluate("performance.now()")
 
 

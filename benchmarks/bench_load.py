@@ -47,23 +47,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from benchmarks.bench_browser import _SETTLED, TIMEOUT_MS  # noqa: E402
-from benchmarks.common import CHROMIUM_ARGS, OBSERVE_RUNS, ROOT, report, serve_app  # noqa: E402
+from benchmarks.common import CHROMIUM_ARGS, OBSERVE_RUNS, PAGE_STATE, ROOT, report, serve_app  # noqa: E402
 from dashboard.annotate import exchange  # noqa: E402
 from dashboard.annotate.store import open_store  # noqa: E402
 
 LABELS_PER_VISIT = 6  # label clicks per visit of Annotate (a batch is 10: every other visit retrains)
 ARRIVAL_S = 2.0  # the sessions arrive this far apart (people do not open the app in one ms)
 VIEWPORT = {"width": 1400, "height": 1600}
-# in the page, when a wait times out: what it was waiting for
-_STATE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-  return {state: app && app.getAttribute('data-test-script-state'), runs: window.__va.runs,
-          stale: document.querySelectorAll('[data-stale="true"]').length,
-          skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
-          undrawn_charts: charts.filter(c => c.offsetParent !== null
-                                             && !c.querySelector('.main-svg')).length};
-}"""
 # in the page: the shot of CSS key ``css`` is gone (labeled) and the page is idle again
 _LABELED = """(css) => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -111,7 +101,7 @@ class Session:
         except Exception as e:  # Playwright's timeout, or the page closed
             state = {}
             with contextlib.suppress(Exception):  # a closed or crashed page tells nothing
-                state = await self.page.evaluate(_STATE)
+                state = await self.page.evaluate(PAGE_STATE)
             self.errors.append(f"{self.who} {page_name} {what}: not done "
                                f"({str(e)[:120]}; page {state}, runs before {runs})")
             await self.screenshot()

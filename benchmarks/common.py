@@ -118,3 +118,13 @@ OBSERVE_RUNS = """() => {
   }).observe(document.documentElement,
              {attributes: true, subtree: true, attributeFilter: [attr], attributeOldValue: true});
 }"""
+# In the page, when a wait times out: what it was waiting for.
+PAGE_STATE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  return {state: app && app.getAttribute('data-test-script-state'), runs: window.__va.runs,
+          stale: document.querySelectorAll('[data-stale="true"]').length,
+          skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+          undrawn_charts: charts.filter(c => c.offsetParent !== null
+                                             && !c.querySelector('.main-svg')).length};
+}"""
