@@ -3,8 +3,9 @@
 The first run after a start imports the app's modules and opens the data folder: about 1.5 s
 at 504,030 shots, paid by whoever comes first. Here they are done before the server answers:
 every module under ``components/`` and ``dashboard/figures/`` (what the pages import) and the
-libraries the core imports on first use, then the configured folder and Overview's tables, through the same process-wide caches the sessions
-use. Nothing here is required: a session still opens whatever it is given.
+libraries the core imports on first use, then the configured folder and Overview's tables,
+through the same process-wide caches the sessions use. Nothing here is required: a session
+still opens whatever it is given.
 """
 from __future__ import annotations
 
