@@ -35,7 +35,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-from benchmarks.common import CHROMIUM_ARGS, OBSERVE_RUNS, PAGE_STATE, ROOT, report, serve_app  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    CHROMIUM_ARGS,
+    OBSERVE_RUNS,
+    PAGE_STATE,
+    ROOT,
+    report,
+    serve_app,
+)
 
 TIMEOUT_MS = 60_000
 

@@ -47,7 +47,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from benchmarks.bench_browser import _SETTLED, TIMEOUT_MS  # noqa: E402
-from benchmarks.common import CHROMIUM_ARGS, OBSERVE_RUNS, PAGE_STATE, ROOT, report, serve_app  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    CHROMIUM_ARGS,
+    OBSERVE_RUNS,
+    PAGE_STATE,
+    ROOT,
+    report,
+    serve_app,
+)
 from dashboard.annotate import exchange  # noqa: E402
 from dashboard.annotate.store import open_store  # noqa: E402
 

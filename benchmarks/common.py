@@ -67,9 +67,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve_app(env: dict[str, str], log: Path | None = None, timeout_s: float = 60):
-    """Run ``streamlit run serve.py`` (the app, warm-started) on a free loopback port with ``env`` added to (or, for
-    None values, removed from) this process's environment; yield its URL. RuntimeError with
-    the end of the log when it exits or does not answer within ``timeout_s``."""
+    """Run ``streamlit run serve.py`` (the app, warm-started) on a free loopback port with
+    ``env`` added to (or, for None values, removed from) this process's environment; yield its
+    URL. RuntimeError with the end of the log when it exits or does not answer within
+    ``timeout_s``."""
     port = free_port()
     full = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     out = open(log, "wb") if log else subprocess.DEVNULL

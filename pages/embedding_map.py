@@ -19,8 +19,8 @@ task = task_picker(ds, "map")
 st.title(f"Embedding map: {task_label(task)}")
 st.caption("Each point is one of the task's agg-labeled shots, placed by the two directions in "
            "which their embeddings vary most (PCA); the grey shading is where a sample of the "
-           "whole corpus lies in the same plane (darker: more shots). Nearby shots look alike to the model. Draw a lasso or a box "
-           "around points to list them.")
+           "whole corpus lies in the same plane (darker: more shots). Nearby shots look alike "
+           "to the model. Draw a lasso or a box around points to list them.")
 color_by = st.segmented_control("Colour by", list(figures_map.COLOR_BY),
                                 format_func=figures_map.COLOR_BY.get, default="label",
                                 key="map_color") or "label"

@@ -62,7 +62,8 @@ def test_a_running_job_does_not_fade_the_page(page, server):
     # elements; the rerun that shows the results once the job ends fades the page as any
     # rerun does (on a busy machine long enough to be seen), so only the job's own time counts
     snapshot = """() => {
-      const bars = [...document.querySelectorAll('[data-testid="stProgress"] [role="progressbar"]')];
+      const bars = [...document.querySelectorAll(
+        '[data-testid="stProgress"] [role="progressbar"]')];
       return {values: bars.map(e => Number(e.getAttribute('aria-valuenow'))),
               over: bars.some(e => e.closest('[data-stale="true"]') !== null),
               stale: document.querySelectorAll(
